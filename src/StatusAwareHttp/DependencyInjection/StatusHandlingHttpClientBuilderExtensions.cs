@@ -1,0 +1,51 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Options;
+using StatusAwareHttp;
+using StatusAwareHttp.Internal;
+using StatusAwareHttp.Redirects.Internal;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers StatusAwareHttp on clients made by <see cref="IHttpClientFactory"/>.</summary>
+public static partial class StatusHandlingHttpClientBuilderExtensions
+{
+    /// <summary>
+    /// Gives this client the documented meaning of HTTP status codes: redirects, then the HTTP cache, then retries,
+    /// outermost first, in front of the primary handler, whose own redirect following is turned off.
+    /// Options are named after the client and validated at start-up. Calling this again on the same client adds
+    /// its <paramref name="configure"/> to the options; it never adds a second set of handlers.
+    /// </summary>
+    /// <param name="builder">The client's builder.</param>
+    /// <param name="configure">Changes to the defaults; <see langword="null"/> keeps them.</param>
+    /// <returns>The same <paramref name="builder"/>, for chaining.</returns>
+    public static IHttpClientBuilder AddStatusHandling(this IHttpClientBuilder builder, Action<StatusHandlingOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        var services = builder.Services;
+        AddStatusHandlingServices(services);
+
+        var options = services.AddOptions<StatusHandlingOptions>(builder.Name);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.Configure<StatusHandlingClients>(clients => clients.Names.Add(builder.Name));
+        return builder;
+    }
+
+    private static void AddStatusHandlingServices(IServiceCollection services)
+    {
+        services.AddLogging();
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<StatusAwareHttpMeter>();
+        services.TryAddSingleton<RedirectMetrics>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, StatusHandlingBuilderFilter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StatusHandlingOptions>, StatusHandlingOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StatusHandlingOptions>, StatusHandlingOptionsCrossValidator>());
+    }
+}

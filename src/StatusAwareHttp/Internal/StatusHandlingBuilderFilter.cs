@@ -1,0 +1,79 @@
+using System.Net;
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace StatusAwareHttp.Internal;
+
+/// <summary>
+/// Runs after every configuration action of a client (so also after a <c>ConfigurePrimaryHttpMessageHandler</c>
+/// that came later than <c>AddStatusHandling</c>): turns the primary handler's own redirect following off and puts
+/// the library's handlers outermost, in their fixed order.
+/// </summary>
+internal sealed class StatusHandlingBuilderFilter : IHttpMessageHandlerBuilderFilter
+{
+    private readonly IOptions<StatusHandlingClients> _clients;
+    private readonly IOptionsMonitor<StatusHandlingOptions> _options;
+    private readonly ILogger<StatusHandlingBuilderFilter> _logger;
+
+    public StatusHandlingBuilderFilter(
+        IOptions<StatusHandlingClients> clients,
+        IOptionsMonitor<StatusHandlingOptions> options,
+        ILogger<StatusHandlingBuilderFilter> logger)
+    {
+        _clients = clients;
+        _options = options;
+        _logger = logger;
+    }
+
+    public Action<HttpMessageHandlerBuilder> Configure(Action<HttpMessageHandlerBuilder> next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        return builder =>
+        {
+            next(builder);
+
+            var name = builder.Name ?? Options.DefaultName;
+            if (!_clients.Value.Names.Contains(name))
+            {
+                return;
+            }
+
+            var options = _options.Get(name);
+            DisableAutoRedirect(builder.PrimaryHandler, name);
+            var handlers = StatusHandlingPipeline.CreateHandlers(name, options, builder.Services);
+            for (var i = handlers.Count - 1; i >= 0; i--)
+            {
+                builder.AdditionalHandlers.Insert(0, handlers[i]);
+            }
+        };
+    }
+
+    private void DisableAutoRedirect(HttpMessageHandler primary, string clientName)
+    {
+        try
+        {
+            switch (primary)
+            {
+                case SocketsHttpHandler { AllowAutoRedirect: true } sockets:
+                    sockets.AllowAutoRedirect = false;
+                    break;
+                case HttpClientHandler { AllowAutoRedirect: true } client:
+                    client.AllowAutoRedirect = false;
+                    break;
+                case SocketsHttpHandler or HttpClientHandler:
+                    break;
+                default:
+                    Log.PrimaryHandlerUnknown(_logger, clientName, primary.GetType().FullName ?? primary.GetType().Name);
+                    break;
+            }
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new InvalidOperationException(
+                $"The primary handler of HttpClient '{clientName}' has already sent a request, so its AllowAutoRedirect cannot be turned off. " +
+                "Give each client a new primary handler (ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler()) ) rather than a shared instance.",
+                ex);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Options;
+
+namespace StatusAwareHttp.Internal;
+
+/// <summary>Checks the rules that span several fields or sections of <see cref="StatusHandlingOptions"/>.</summary>
+internal sealed class StatusHandlingOptionsCrossValidator : IValidateOptions<StatusHandlingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StatusHandlingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+
+        foreach (var header in options.Redirects.SensitiveHeaders)
+        {
+            if (string.IsNullOrWhiteSpace(header) || header.Any(c => c <= ' ' || c >= 127 || c == ':'))
+            {
+                failures.Add($"Redirects.SensitiveHeaders holds '{header}', which is not a header name.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

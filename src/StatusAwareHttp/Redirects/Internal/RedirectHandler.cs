@@ -1,0 +1,150 @@
+using Microsoft.Extensions.Logging;
+using StatusAwareHttp.Internal;
+
+namespace StatusAwareHttp.Redirects.Internal;
+
+/// <summary>
+/// Follows 301, 302, 303, 307 and 308 by the rules of <see cref="RedirectPolicy"/>. The loop does the I/O:
+/// it disposes every response it drops, rewrites the one request message hop by hop (so the caller's
+/// <c>response.RequestMessage.RequestUri</c> is the last URI), and records the hops on it.
+/// </summary>
+internal sealed class RedirectHandler : DelegatingHandler
+{
+    private readonly RedirectOptions _options;
+    private readonly RedirectMetrics _metrics;
+    private readonly ILogger _logger;
+
+    public RedirectHandler(RedirectOptions options, RedirectMetrics metrics, ILogger logger)
+    {
+        _options = options;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!RedirectPolicy.IsFollowedStatus(response.StatusCode) || request.RequestUri is not { IsAbsoluteUri: true } originalUri)
+        {
+            return response;
+        }
+
+        var hops = new List<RedirectHop>();
+        var edges = new HashSet<RedirectHop>();
+        var credentialsDropped = false;
+
+        while (true)
+        {
+            var current = request.RequestUri!;
+            var decision = RedirectPolicy.Decide(request.Method, response.StatusCode, current, response.Headers.Location, request.Content, _options.AllowHttpsToHttp);
+            if (!decision.Follow)
+            {
+                return HandBack(request, response, decision.Refusal, current, hops, target: null);
+            }
+
+            var target = decision.Target!;
+            var hop = new RedirectHop(current, response.StatusCode, request.Method, target);
+            hops.Add(hop);
+
+            if (!edges.Add(hop))
+            {
+                // The same URI answered the same status to the same place before: following it again cannot end.
+                throw Stop(response, RedirectRefusal.Loop, new RedirectLoopException(hops));
+            }
+
+            if (hops.Count > _options.MaxRedirects)
+            {
+                throw Stop(response, RedirectRefusal.Limit, new RedirectLimitExceededException(_options.MaxRedirects, hops));
+            }
+
+            if (_options.ShouldFollow is { } shouldFollow
+                && !shouldFollow(new RedirectContext(current, target, response.StatusCode, request.Method, decision.Method!, hops.Count)))
+            {
+                hops.RemoveAt(hops.Count - 1);
+                return HandBack(request, response, RedirectRefusal.Vetoed, current, hops, target);
+            }
+
+            Log.Following(_logger, (int)response.StatusCode, UriRedaction.Redact(current), UriRedaction.Redact(target), decision.Method!.Method, hops.Count);
+            _metrics.Followed((int)response.StatusCode);
+
+            // The dropped response goes back to the pool (its unread body is drained by the primary handler).
+            response.Dispose();
+
+            PrepareNextHop(request, decision, originalUri, ref credentialsDropped);
+            cancellationToken.ThrowIfCancellationRequested();
+
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (!RedirectPolicy.IsFollowedStatus(response.StatusCode))
+            {
+                request.Options.Set(RedirectResponseExtensions.HopsKey, hops);
+                return response;
+            }
+        }
+    }
+
+    private void PrepareNextHop(HttpRequestMessage request, RedirectDecision decision, Uri originalUri, ref bool credentialsDropped)
+    {
+        var target = decision.Target!;
+        if (decision.DropBody)
+        {
+            // §15.4: a request changed to GET has no content, so no Content-* fields and no Transfer-Encoding.
+            request.Content = null;
+            request.Headers.TransferEncodingChunked = null;
+            request.Headers.Remove("Transfer-Encoding");
+        }
+
+        request.Method = decision.Method!;
+
+        // Conditions the library added (the cache's validators) belong to the old URI.
+        StatusAwareRequestOptions.RemoveLibraryAdded(request);
+
+        if (!credentialsDropped && !RedirectPolicy.IsSameOrigin(originalUri, target))
+        {
+            foreach (var name in RedirectPolicy.CredentialHeaders(_options.SensitiveHeaders))
+            {
+                request.Headers.Remove(name);
+            }
+
+            credentialsDropped = true;
+            Log.CredentialsDropped(_logger, UriRedaction.Redact(originalUri), UriRedaction.Redact(target));
+        }
+
+        request.RequestUri = target;
+    }
+
+    private HttpResponseMessage HandBack(HttpRequestMessage request, HttpResponseMessage response, RedirectRefusal refusal, Uri current, List<RedirectHop> hops, Uri? target)
+    {
+        var status = (int)response.StatusCode;
+        switch (refusal)
+        {
+            case RedirectRefusal.HttpsToHttp:
+                Log.HttpsToHttpRefused(_logger, status, UriRedaction.Redact(current), UriRedaction.Redact(RedirectPolicy.ResolveLocation(current, response.Headers.Location)));
+                break;
+            case RedirectRefusal.BodyNotResendable:
+                Log.BodyNotResendable(_logger, status, UriRedaction.Redact(current));
+                break;
+            case RedirectRefusal.NoUsableLocation:
+                Log.NoUsableLocation(_logger, status, UriRedaction.Redact(current));
+                break;
+            case RedirectRefusal.Vetoed:
+                Log.Vetoed(_logger, status, UriRedaction.Redact(current), UriRedaction.Redact(target));
+                break;
+        }
+
+        if (refusal != RedirectRefusal.NotFollowedStatus)
+        {
+            _metrics.Refused(refusal);
+        }
+
+        request.Options.Set(RedirectResponseExtensions.HopsKey, hops);
+        return response;
+    }
+
+    private RedirectException Stop(HttpResponseMessage response, RedirectRefusal refusal, RedirectException exception)
+    {
+        response.Dispose();
+        _metrics.Refused(refusal);
+        Log.ChainStopped(_logger, exception.Hops.Count, RedirectMetrics.ReasonName(refusal));
+        return exception;
+    }
+}

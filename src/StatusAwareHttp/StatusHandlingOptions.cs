@@ -1,0 +1,41 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using StatusAwareHttp.Authentication;
+using StatusAwareHttp.Caching;
+using StatusAwareHttp.Errors;
+using StatusAwareHttp.Redirects;
+using StatusAwareHttp.Retries;
+
+namespace StatusAwareHttp;
+
+/// <summary>
+/// Options of one named <see cref="HttpClient"/>'s status handling, one section per concern.
+/// Configured with <c>AddStatusHandling(o =&gt; ...)</c>, named after the client, and validated at start-up.
+/// </summary>
+public sealed class StatusHandlingOptions
+{
+    /// <summary>Gets the redirect rules (3xx). Enabled by default.</summary>
+    [Required]
+    [ValidateObjectMembers]
+    public RedirectOptions Redirects { get; } = new();
+
+    /// <summary>Gets the HTTP cache (RFC 9111, 304 revalidation). Enabled by default.</summary>
+    [Required]
+    // Add [ValidateObjectMembers] once the section has data annotations (SYSLIB1202 otherwise).
+    public CacheOptions Cache { get; } = new();
+
+    /// <summary>Gets the retries of 503, 504 and other transient failures. Enabled by default.</summary>
+    [Required]
+    // Add [ValidateObjectMembers] once the section has data annotations (SYSLIB1202 otherwise).
+    public RetryOptions Retries { get; } = new();
+
+    /// <summary>Gets the answers to 401 challenges. Enabled by default; it acts only once an authenticator or credential is set.</summary>
+    [Required]
+    // Add [ValidateObjectMembers] once the section has data annotations (SYSLIB1202 otherwise).
+    public AuthenticationOptions Authentication { get; } = new();
+
+    /// <summary>Gets how error statuses (4xx, 5xx, 505) are turned into typed errors.</summary>
+    [Required]
+    // Add [ValidateObjectMembers] once the section has data annotations (SYSLIB1202 otherwise).
+    public ErrorOptions Errors { get; } = new();
+}
