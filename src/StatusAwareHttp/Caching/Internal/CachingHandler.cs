@@ -339,7 +339,8 @@ internal sealed class CachingHandler : DelegatingHandler
                 {
                     Log.BodyIncomplete(_logger, UriRedaction.Redact(uri), end);
                 }
-            });
+            },
+            _time);
         var content = new SharedBodyContent(body, body.TryAddReader()!);
         foreach (var field in origin.Headers.NonValidated)
         {
