@@ -159,8 +159,9 @@ internal sealed class CachingHandler : DelegatingHandler
         bool countMiss,
         CancellationToken cancellationToken)
     {
+        // A caller that asks for a response made after its request (no-cache, max-age=0) does not join an earlier one.
         InFlightRequest? flight = null;
-        if (!directives.NoStore && reason != "request")
+        if (!directives.NoStore && !directives.NoCache && directives.MaxAge is not (0 or CacheDirectives.Invalid) && reason != "request")
         {
             var mine = new InFlightRequest();
             var current = _cache.InFlight.GetOrAdd(key, mine);
