@@ -70,7 +70,8 @@ internal static class CacheTest
     }
 
     /// <summary>
-    /// Maps <c>GET/HEAD /dyn/{name}</c>: status from <c>?status=</c>, body from <c>?body=</c> (default "body"), and one
+    /// Maps <c>GET/HEAD /dyn/{name}</c>: status from <c>?status=</c>, body from <c>?body=</c> (default "body") or that
+    /// many bytes from <c>?size=</c>, and one
     /// header line per <c>?h=Name:Value</c>; a Date from the fake clock unless one is given.
     /// </summary>
     public static void MapDynamic(WebApplication app, TimeProvider time) =>
@@ -95,7 +96,10 @@ internal static class CacheTest
 
             if (status is not (204 or 304) && !HttpMethods.IsHead(context.Request.Method))
             {
-                await context.Response.WriteAsync(query.TryGetValue("body", out var body) ? body.ToString() : "body");
+                var body = query.TryGetValue("size", out var size)
+                    ? new string('x', int.Parse(size!, CultureInfo.InvariantCulture))
+                    : query.TryGetValue("body", out var text) ? text.ToString() : "body";
+                await context.Response.WriteAsync(body);
             }
         });
 

@@ -84,7 +84,7 @@ internal sealed class CachingHandler : DelegatingHandler
         var directives = CacheHeaders.ReadRequestDirectives(request.Headers);
         var key = CacheKeys.ForGet(uri, request.Headers);
         var variants = await ReadStoreAsync(key, uri, cancellationToken).ConfigureAwait(false);
-        var entry = Select(key, uri, variants, request.Headers);
+        var entry = Select(key, uri, ref variants, request.Headers);
 
         if (entry is null)
         {
@@ -748,40 +748,35 @@ internal sealed class CachingHandler : DelegatingHandler
         }
     }
 
-    private HttpCacheEntry? Select(string key, Uri uri, IReadOnlyList<HttpCacheEntry>? variants, HttpRequestHeaders headers)
+    /// <summary>The stored response to use for the request (§4.1); an unreadable entry makes the whole key a miss.</summary>
+    private HttpCacheEntry? Select(string key, Uri uri, ref IReadOnlyList<HttpCacheEntry>? variants, HttpRequestHeaders headers)
     {
         if (variants is null)
         {
             return null;
         }
 
+        string? unreadable = null;
         try
         {
-            for (var i = 0; i < variants.Count; i++)
+            for (var i = 0; i < variants.Count && unreadable is null; i++)
             {
-                if (variants[i]?.Parsed.Unreadable is { } reason)
-                {
-                    return Unreadable(key, uri, reason);
-                }
-
-                if (variants[i] is null)
-                {
-                    return Unreadable(key, uri, "a null variant");
-                }
+                unreadable = variants[i] is null ? "a null variant" : variants[i].Parsed.Unreadable;
             }
 
-            return CacheKeys.Select(variants, headers);
+            if (unreadable is null)
+            {
+                return CacheKeys.Select(variants, headers);
+            }
         }
         catch (Exception ex)
         {
-            return Unreadable(key, uri, ex.GetType().Name);
+            unreadable = ex.GetType().Name;
         }
-    }
 
-    private HttpCacheEntry? Unreadable(string key, Uri uri, string reason)
-    {
+        variants = null;
         _metrics.StoreError("read");
-        Log.EntryUnreadable(_logger, UriRedaction.Redact(uri), reason);
+        Log.EntryUnreadable(_logger, UriRedaction.Redact(uri), unreadable);
         _ = RemoveKeyAsync(key, uri);
         return null;
     }
