@@ -62,9 +62,9 @@ public sealed class DownloadResult
     /// <summary>Gets a value indicating whether bytes were discarded and the download started again from zero.</summary>
     public bool Restarted => Restarts > 0;
 
-    /// <summary>Gets the strong entity tag of the representation, or <see langword="null"/> when the server sent none.</summary>
+    /// <summary>Gets the entity tag of the representation as last sent, or <see langword="null"/> when the server sent none.</summary>
     public EntityTagHeaderValue? ETag { get; }
 
-    /// <summary>Gets the <c>Last-Modified</c> date of the representation, or <see langword="null"/> when the server sent none.</summary>
+    /// <summary>Gets the <c>Last-Modified</c> date of the representation as last sent, or <see langword="null"/> when the server sent none.</summary>
     public DateTimeOffset? LastModified { get; }
 }

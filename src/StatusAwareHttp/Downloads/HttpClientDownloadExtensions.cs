@@ -57,11 +57,25 @@ public static class HttpClientDownloadExtensions
 
         var absolute = Absolute(client, uri);
         var fullPath = Path.GetFullPath(path);
-        var file = new FileStream(fullPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous);
-        await using (file.ConfigureAwait(false))
+        var sidecarPath = Sidecar.PathFor(fullPath);
+        var existed = File.Exists(fullPath);
+        var completed = false;
+        try
         {
-            var target = new DownloadTarget(file, Sidecar.PathFor(fullPath));
-            return await Downloader.RunAsync(client, absolute, target, options, cancellationToken).ConfigureAwait(false);
+            var file = new FileStream(fullPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous);
+            await using (file.ConfigureAwait(false))
+            {
+                var result = await Downloader.RunAsync(client, absolute, new DownloadTarget(file, sidecarPath), options, cancellationToken).ConfigureAwait(false);
+                completed = true;
+                return result;
+            }
+        }
+        finally
+        {
+            if (!completed && !existed)
+            {
+                RemoveIfEmpty(fullPath, sidecarPath);
+            }
         }
     }
 
@@ -116,6 +130,25 @@ public static class HttpClientDownloadExtensions
         destination.SetLength(0);
         destination.Position = 0;
         return Downloader.RunAsync(client, absolute, new DownloadTarget(destination, sidecarPath: null), options, cancellationToken);
+    }
+
+    /// <summary>A failed first call leaves no empty file behind (a partial one, with its sidecar, stays to be resumed).</summary>
+    private static void RemoveIfEmpty(string path, string sidecarPath)
+    {
+        try
+        {
+            if (new FileInfo(path) is { Exists: true, Length: 0 } && !File.Exists(sidecarPath))
+            {
+                File.Delete(path);
+            }
+        }
+        catch (IOException)
+        {
+            // Best effort: the original failure is what the caller needs to see.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 
     private static Uri Absolute(HttpClient client, Uri uri)

@@ -79,7 +79,7 @@ public static class DownloadTestData
     /// Sends a 200 with the full Content-Length and the first <paramref name="cut"/> bytes, waits until the client has
     /// them (<paramref name="clientHas"/>), then drops the connection mid-body.
     /// </summary>
-    public static async Task CutAsync(HttpContext context, byte[] content, int cut, Func<long, bool> clientHas, string? eTag = "\"v1\"", bool rangesNone = false)
+    public static async Task CutAsync(HttpContext context, byte[] content, int cut, Func<long, bool> clientHas, string? eTag = "\"v1\"", bool rangesNone = false, DateTimeOffset? lastModified = null)
     {
         context.Response.StatusCode = 200;
         context.Response.ContentLength = content.Length;
@@ -87,6 +87,11 @@ public static class DownloadTestData
         if (eTag is not null)
         {
             context.Response.Headers.ETag = eTag;
+        }
+
+        if (lastModified is { } modified)
+        {
+            context.Response.Headers.LastModified = modified.ToString("r", System.Globalization.CultureInfo.InvariantCulture);
         }
 
         if (rangesNone)

@@ -37,6 +37,10 @@ internal sealed class Downloader
     private ResumeValidator? _validator;
     private long? _total;
 
+    // The representation's validators as last sent (for the result), whether or not they can be resumed with.
+    private EntityTagHeaderValue? _eTag;
+    private DateTimeOffset? _lastModified;
+
     // Bytes in the target that belong to no known representation (an earlier run without a usable sidecar).
     private RestartReason _pendingRestart;
     private bool _sidecarOnDisk;
@@ -106,6 +110,8 @@ internal sealed class Downloader
             _offset = _startOffset = length;
             _validator = sidecar.Validator;
             _total = sidecar.TotalLength;
+            _eTag = sidecar.Validator.ETag;
+            _lastModified = sidecar.Validator.LastModified;
             _savedSidecar = sidecar;
         }
     }
@@ -152,7 +158,7 @@ internal sealed class Downloader
         }
 
         _metrics.Completed(_alreadyComplete);
-        return new DownloadResult(_uri, _offset, _fetched, _startOffset, _resumes, _restarts, _requests, _alreadyComplete, _validator?.ETag, _validator?.LastModified);
+        return new DownloadResult(_uri, _offset, _fetched, _startOffset, _resumes, _restarts, _requests, _alreadyComplete, _eTag, _lastModified);
     }
 
     private ResiliencePipeline BuildPipeline()
@@ -222,7 +228,8 @@ internal sealed class Downloader
 
             using (response)
             {
-                var decision = RangePolicy.Decide(asked, RangeResponse.From(response));
+                var facts = RangeResponse.From(response);
+                var decision = RangePolicy.Decide(asked, facts);
                 switch (decision.Action)
                 {
                     case RangeAction.Fail:
@@ -251,6 +258,12 @@ internal sealed class Downloader
 
                 _validator = decision.Validator;
                 _total = decision.Total;
+                if (decision.Action == RangeAction.Replace || facts.ETag is not null || facts.LastModified is not null)
+                {
+                    _eTag = facts.ETag;
+                    _lastModified = facts.LastModified;
+                }
+
                 await SaveSidecarAsync(cancellationToken).ConfigureAwait(false);
 
                 if (await CopyBodyAsync(response, decision.BodyLength, cancellationToken).ConfigureAwait(false))
