@@ -218,6 +218,7 @@ public sealed class DownloadTests
     [InlineData("start")]
     [InlineData("total")]
     [InlineData("missing")]
+    [InlineData("etag")]
     public async Task A_206_with_a_wrong_Content_Range_is_discarded_and_the_download_restarts(string wrong)
     {
         var content = Content(200_000);
@@ -231,8 +232,9 @@ public sealed class DownloadTests
                     await CutAsync(context, content, Cut, origin.ClientHas);
                     return;
                 case 2:
+                    // A 206 that breaks §14.4 (or, for "etag", ignores the If-Range it was sent).
                     context.Response.StatusCode = 206;
-                    context.Response.Headers.ETag = V1;
+                    context.Response.Headers.ETag = wrong == "etag" ? "\"v2\"" : V1;
                     var body = wrong == "start" ? content : content.AsMemory(Cut);
                     if (wrong == "start")
                     {
@@ -241,6 +243,10 @@ public sealed class DownloadTests
                     else if (wrong == "total")
                     {
                         context.Response.Headers.ContentRange = $"bytes {Cut}-{content.Length - 1}/{content.Length + 10}";
+                    }
+                    else if (wrong == "etag")
+                    {
+                        context.Response.Headers.ContentRange = $"bytes {Cut}-{content.Length - 1}/{content.Length}";
                     }
 
                     context.Response.ContentLength = body.Length;
