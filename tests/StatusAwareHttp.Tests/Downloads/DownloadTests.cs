@@ -638,6 +638,37 @@ public sealed class DownloadTests
         await Assert.ThrowsAsync<ArgumentException>(() => client.DownloadToStreamAsync(server.Url("/file"), new NonSeekableStream()));
     }
 
+    [Fact]
+    public async Task Arguments_and_options_are_checked_before_anything_is_sent()
+    {
+        using var client = new HttpClient();
+        using var dir = new TempDir();
+        var uri = new Uri("http://127.0.0.1:9/file");
+        var path = dir.File("file.bin");
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => client.DownloadToFileAsync(uri, path, new DownloadOptions { MaxRetries = -1 }));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => client.DownloadToFileAsync(uri, path, new DownloadOptions { MaxRetries = 101 }));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => client.DownloadToFileAsync(uri, path, new DownloadOptions { RetryDelay = TimeSpan.FromSeconds(-1) }));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => client.DownloadToFileAsync(uri, path, new DownloadOptions { RetryDelay = TimeSpan.FromMinutes(1), MaxRetryDelay = TimeSpan.FromSeconds(1) }));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => client.DownloadToFileAsync(uri, path, new DownloadOptions { ProgressInterval = TimeSpan.FromSeconds(-1) }));
+        await Assert.ThrowsAsync<ArgumentException>(() => client.DownloadToFileAsync(new Uri("/file", UriKind.Relative), path));
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public async Task A_relative_uri_is_resolved_against_BaseAddress_and_the_sidecar_keyed_by_the_absolute_uri()
+    {
+        var content = Content(10_000);
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/file", () => KestrelFile(content)));
+        using var client = new HttpClient { BaseAddress = server.BaseAddress };
+        using var dir = new TempDir();
+
+        var result = await client.DownloadToFileAsync(new Uri("/file", UriKind.Relative), dir.File("file.bin"));
+
+        Assert.Equal(server.Url("/file"), result.Uri);
+        Assert.Equal(content, await File.ReadAllBytesAsync(dir.File("file.bin")));
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();

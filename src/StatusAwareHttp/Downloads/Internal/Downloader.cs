@@ -258,6 +258,11 @@ internal sealed class Downloader
 
                 _validator = decision.Validator;
                 _total = decision.Total;
+                if (decision.Action == RangeAction.Replace && decision.Validator is null)
+                {
+                    Log.NotResumable(_logger, _redactedUri);
+                }
+
                 if (decision.Action == RangeAction.Replace || facts.ETag is not null || facts.LastModified is not null)
                 {
                     _eTag = facts.ETag;
