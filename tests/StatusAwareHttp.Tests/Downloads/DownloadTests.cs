@@ -273,6 +273,40 @@ public sealed class DownloadTests
     }
 
     [Fact]
+    public async Task A_206_carrying_less_than_asked_is_appended_and_the_rest_asked_for()
+    {
+        var content = Content(200_000);
+        var origin = new Origin();
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/file", async (HttpContext context) =>
+        {
+            if (Interlocked.Increment(ref origin.Calls) == 1)
+            {
+                await CutAsync(context, content, 30_000, origin.ClientHas);
+                return;
+            }
+
+            // A server that sends at most 50 000 bytes per range.
+            var from = int.Parse(context.Request.Headers.Range.ToString()[6..^1], System.Globalization.CultureInfo.InvariantCulture);
+            var to = Math.Min(from + 49_999, content.Length - 1);
+            context.Response.StatusCode = 206;
+            context.Response.Headers.ETag = V1;
+            context.Response.Headers.ContentRange = $"bytes {from}-{to}/{content.Length}";
+            context.Response.ContentLength = to - from + 1;
+            await context.Response.Body.WriteAsync(content.AsMemory(from, to - from + 1));
+        }));
+        using var dir = new TempDir();
+        using var client = new HttpClient();
+        var path = dir.File("file.bin");
+
+        var result = await client.DownloadToFileAsync(server.Url("/file"), path, origin.Options());
+
+        Assert.Equal(content, await File.ReadAllBytesAsync(path));
+        Assert.Equal(4, result.Resumes);
+        Assert.Equal(0, result.Restarts);
+        Assert.Equal(["", "bytes=30000-", "bytes=80000-", "bytes=130000-", "bytes=180000-"], server.Requests.Select(r => r.Header("Range") ?? ""));
+    }
+
+    [Fact]
     public async Task A_416_with_the_complete_length_of_the_partial_file_means_it_is_whole()
     {
         var content = Content(50_000);

@@ -48,7 +48,7 @@ public sealed class RangePolicyTests
         { "§14.2 first request, 200 without validator: write from zero, not resumable", Row.Fresh(200) with { ETag = null, Expect = RangeAction.Replace, ExpectTotal = 1000 } },
         { "§15.3.1 first request, 200 without Content-Length: total unknown", Row.Fresh(200) with { ContentLength = null, Expect = RangeAction.Replace, ExpectResumable = true } },
         { "§15.3.7 206 from where asked with matching total: append", Row.Resume(206, "bytes 400-999/1000", 600) with { Expect = RangeAction.Append, ExpectOffset = 400, ExpectTotal = 1000, ExpectResumable = true } },
-        { "§14.4 206 shorter than asked: append (the rest is asked next)", Row.Resume(206, "bytes 400-499/1000", 100) with { Expect = RangeAction.Append, ExpectOffset = 400, ExpectTotal = 1000, ExpectResumable = true } },
+        { "§15.3.7 206 carrying less than asked: append (the rest is asked next)", Row.Resume(206, "bytes 400-499/1000", 100) with { Expect = RangeAction.Append, ExpectOffset = 400, ExpectTotal = 1000, ExpectResumable = true } },
         { "§14.4 206 with unknown complete length: the known total stands", Row.Resume(206, "bytes 400-999/*", 600) with { Expect = RangeAction.Append, ExpectOffset = 400, ExpectTotal = 1000, ExpectResumable = true } },
         { "§15.3.7 206 without ETag: keeps the validator sent", Row.Resume(206, "bytes 400-999/1000", 600) with { ETag = null, Expect = RangeAction.Append, ExpectOffset = 400, ExpectTotal = 1000, ExpectResumable = true } },
         { "§14.4 206 starting elsewhere: restart", Row.Resume(206, "bytes 0-999/1000", 1000) with { Expect = RangeAction.RestartWithoutRange, ExpectRestart = RestartReason.BadContentRange } },

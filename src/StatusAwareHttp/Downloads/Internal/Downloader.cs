@@ -291,7 +291,7 @@ internal sealed class Downloader
                 await RestartOrFailAsync(RestartReason.TooLong, null, cancellationToken).ConfigureAwait(false);
             }
 
-            // §14.4: the server may send less than the open range asked for; ask for the rest.
+            // §15.3.7: the 206 names the range it carries (Content-Range); what is still missing is asked for next.
         }
     }
 
