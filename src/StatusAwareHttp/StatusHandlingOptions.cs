@@ -36,6 +36,6 @@ public sealed class StatusHandlingOptions
 
     /// <summary>Gets how error statuses (4xx, 5xx, 505) are turned into typed errors.</summary>
     [Required]
-    // Add [ValidateObjectMembers] once the section has data annotations (SYSLIB1202 otherwise).
+    [ValidateObjectMembers]
     public ErrorOptions Errors { get; } = new();
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using StatusAwareHttp.Errors.Internal;
 using StatusAwareHttp.Redirects.Internal;
 
 namespace StatusAwareHttp.Internal;
@@ -11,6 +12,17 @@ internal static class StatusHandlingPipeline
     {
         var handlers = new List<DelegatingHandler>(5);
         var loggerFactory = services.GetRequiredService<ILoggerFactory>();
+        var errorContext = options.Errors.Enabled
+            ? new ErrorContext(options.Errors, services.GetRequiredService<TimeProvider>(), loggerFactory.CreateLogger<ErrorHandler>(), services.GetRequiredService<ErrorMetrics>())
+            : null;
+
+        // 0. Errors.ThrowOnErrorStatus (opt-in): before everything, so it throws only for the 4xx/5xx that the
+        //    redirects, authentication, cache and retries are done with (a 401 answered or a 503 retried never
+        //    throws), and before HttpClient buffers the body, so only the excerpt of an error body is read.
+        if (errorContext is not null && options.Errors.ThrowOnErrorStatus)
+        {
+            handlers.Add(new ThrowOnErrorHandler(errorContext));
+        }
 
         // 1. Redirects: outermost, so a cached 301 costs no round trip and every hop goes through the cache.
         if (options.Redirects.Enabled)
@@ -27,7 +39,12 @@ internal static class StatusHandlingPipeline
 
         // 4. Retries: inside the cache, next to the network.
 
-        // 5. Errors and the 505 fallback: innermost, next to the primary handler.
+        // 5. Errors and the 505 fallback: innermost, next to the primary handler, so a 505 to HTTP/2 is sent again as
+        //    HTTP/1.1 before the retries or the cache see it.
+        if (errorContext is not null)
+        {
+            handlers.Add(new ErrorHandler(errorContext));
+        }
 
         return handlers;
     }
