@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using StatusAwareHttp.Authentication.Internal;
 using StatusAwareHttp.Errors.Internal;
 using StatusAwareHttp.Redirects.Internal;
 
@@ -34,6 +35,16 @@ internal static class StatusHandlingPipeline
         }
 
         // 2. Authentication (401): outside the cache, so the cache sees the credentials it partitions by.
+        //    Only when something can answer a challenge: with nothing set, a 401 passes untouched at no cost.
+        var authentication = options.Authentication;
+        if (authentication.Enabled && CreateResponder(authentication, services) is { } responder)
+        {
+            handlers.Add(new AuthenticationHandler(
+                authentication,
+                responder,
+                services.GetRequiredService<AuthenticationMetrics>(),
+                loggerFactory.CreateLogger<AuthenticationHandler>()));
+        }
 
         // 3. Cache: outside the retries, so it can serve stale once the retries gave up.
 
@@ -47,5 +58,21 @@ internal static class StatusHandlingPipeline
         }
 
         return handlers;
+    }
+
+    private static IChallengeResponder? CreateResponder(Authentication.AuthenticationOptions options, IServiceProvider services)
+    {
+        // The cross validator allows one of the three.
+        if (options.Authenticator is { } authenticator)
+        {
+            return new CustomResponder(authenticator);
+        }
+
+        if (options.BearerTokenProvider is { } provider)
+        {
+            return new BearerResponder(provider, services.GetRequiredService<BearerRefreshCoordinator>());
+        }
+
+        return options.Credentials is { } credentials ? new CredentialResponder(credentials, options.AllowBasicOverHttp) : null;
     }
 }
