@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 using StatusAwareHttp;
+using StatusAwareHttp.Authentication.Internal;
+using StatusAwareHttp.Errors.Internal;
 using StatusAwareHttp.Internal;
 using StatusAwareHttp.Redirects.Internal;
 
@@ -44,6 +46,9 @@ public static partial class StatusHandlingHttpClientBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StatusAwareHttpMeter>();
         services.TryAddSingleton<RedirectMetrics>();
+        services.TryAddSingleton<ErrorMetrics>();
+        services.TryAddSingleton<AuthenticationMetrics>();
+        services.TryAddSingleton<BearerRefreshCoordinator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, StatusHandlingBuilderFilter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StatusHandlingOptions>, StatusHandlingOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StatusHandlingOptions>, StatusHandlingOptionsCrossValidator>());
