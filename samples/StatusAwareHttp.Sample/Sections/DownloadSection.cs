@@ -43,9 +43,14 @@ internal sealed class DownloadSection : ITourSection
             }
 
             var v2 = _versions.TryGetValue(run, out var version) && version == 2;
+            // Recorded as the headers go out, so the client never reads it before it is written.
+            context.Response.OnStarting(() =>
+            {
+                _lastAnswer[run] = $"{context.Response.StatusCode} {context.Response.Headers.ContentRange}".TrimEnd()
+                    + $" to Range: {context.Request.Headers.Range}, If-Range: {context.Request.Headers.IfRange}";
+                return Task.CompletedTask;
+            });
             await File(v2 ? _v2 : _v1, v2 ? "\"v2\"" : "\"v1\"").ExecuteAsync(context);
-            _lastAnswer[run] = $"{context.Response.StatusCode} {context.Response.Headers.ContentRange}".TrimEnd()
-                + $" to Range: {context.Request.Headers.Range}, If-Range: {context.Request.Headers.IfRange}";
         });
     }
 
