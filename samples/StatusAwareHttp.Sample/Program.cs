@@ -1,1 +1,25 @@
-﻿Console.WriteLine("Hello, World!");
+using StatusAwareHttp.Sample.Tour;
+
+// dotnet run --project samples/StatusAwareHttp.Sample [-- --url <URL>] [--verbose]
+using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+var verbose = args.Contains("--verbose");
+var urlIndex = Array.IndexOf(args, "--url");
+if (urlIndex >= 0)
+{
+    if (urlIndex + 1 >= args.Length || !Uri.TryCreate(args[urlIndex + 1], UriKind.Absolute, out var url)
+        || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+    {
+        Console.Error.WriteLine("--url needs an absolute http or https URL, such as --url https://example.org/");
+        return 2;
+    }
+
+    return await UrlProbe.RunAsync(url, Console.Out, verbose, cancel.Token);
+}
+
+return await TourRunner.RunAsync(Console.Out, verbose, cancel.Token);

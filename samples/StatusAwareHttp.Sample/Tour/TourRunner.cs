@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace StatusAwareHttp.Sample.Tour;
+
+/// <summary>Starts the demo origin, builds the demo client, runs every stop and prints what happened.</summary>
+internal static class TourRunner
+{
+    public const string DemoClient = "demo";
+
+    public static IReadOnlyList<ITourSection> FindSections() =>
+        typeof(TourRunner).Assembly.GetTypes()
+            .Where(t => typeof(ITourSection).IsAssignableFrom(t) && t is { IsClass: true, IsAbstract: false })
+            .Select(t => (ITourSection)Activator.CreateInstance(t)!)
+            .OrderBy(s => s.Order)
+            .ToArray();
+
+    public static async Task<int> RunAsync(TextWriter output, bool verbose, CancellationToken cancellationToken)
+    {
+        var sections = FindSections();
+        await using var demo = await DemoOrigin.StartAsync(sections);
+
+        var services = new ServiceCollection();
+        services.AddLogging(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.None));
+        var client = services.AddHttpClient(DemoClient, c => c.BaseAddress = demo.Origin).AddStatusHandling();
+        foreach (var section in sections)
+        {
+            section.ConfigureServices(services, client);
+        }
+
+        await using var provider = services.BuildServiceProvider();
+        var context = new TourContext(
+            provider.GetRequiredService<IHttpClientFactory>().CreateClient(DemoClient),
+            provider,
+            demo.Origin,
+            demo.OtherOrigin,
+            demo);
+
+        output.WriteLine($"StatusAwareHttp tour: demo origin {demo.Origin} (and {demo.OtherOrigin} as a second origin)");
+        var failures = 0;
+        var count = 0;
+        foreach (var section in sections)
+        {
+            output.WriteLine();
+            output.WriteLine($"== {section.Title} ==");
+            foreach (var stop in section.Stops)
+            {
+                count++;
+                var watch = Stopwatch.StartNew();
+                StopResult result;
+                try
+                {
+                    result = await stop.RunAsync(context, cancellationToken);
+                }
+#pragma warning disable CA1031 // The tour reports any failure of a stop and goes on.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    result = new StopResult("-", $"threw {ex.GetType().Name}", ex.Message, AsDocumented: false);
+                }
+
+                if (!result.AsDocumented)
+                {
+                    failures++;
+                }
+
+                output.WriteLine();
+                output.WriteLine($"{(result.AsDocumented ? "[ok]  " : "[FAIL]")} {stop.Name}  ({watch.ElapsedMilliseconds} ms)");
+                Row(output, "sent", stop.Sent);
+                Row(output, "server", result.ServerAnswered);
+                Row(output, "library", result.LibraryDid);
+                Row(output, "caller", result.CallerGot);
+            }
+        }
+
+        output.WriteLine();
+        output.WriteLine(failures == 0
+            ? $"All {count} stops went as documented."
+            : $"{failures} of {count} stops did NOT go as documented.");
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static void Row(TextWriter output, string label, string text) => output.WriteLine($"       {label,-8} {text}");
+}

@@ -1,0 +1,117 @@
+using System.Globalization;
+
+namespace StatusAwareHttp.Internal;
+
+/// <summary>
+/// Parses <c>Retry-After</c> (RFC 9110 §10.2.3): delta-seconds, or an HTTP-date in any of the three formats of
+/// §5.6.7 (IMF-fixdate, obsolete RFC 850, asctime). Pure: the current time is an argument.
+/// </summary>
+internal static class RetryAfterParser
+{
+    // §5.6.7: recipients parse all three formats; RFC 850 years are two digits (interpreted within 50 years, below).
+    private static readonly string[] s_dateFormats =
+    [
+        "ddd, dd MMM yyyy HH':'mm':'ss 'GMT'", // IMF-fixdate
+        "dddd, dd-MMM-yy HH':'mm':'ss 'GMT'", // obsolete RFC 850
+        "ddd MMM d HH':'mm':'ss yyyy", // asctime, one-digit day padded with a space
+        "ddd MMM dd HH':'mm':'ss yyyy",
+    ];
+
+    /// <summary>The longest delay we represent; larger values are clamped to it (the caller's cap decides).</summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromDays(365);
+
+    /// <summary>Reads the first <c>Retry-After</c> value of <paramref name="response"/>.</summary>
+    public static bool TryParse(HttpResponseMessage response, DateTimeOffset now, out TimeSpan delay)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        delay = TimeSpan.Zero;
+        return response.Headers.NonValidated.TryGetValues("Retry-After", out var values)
+            && values.Count > 0
+            && TryParse(values.First(), now, out delay);
+    }
+
+    /// <summary>
+    /// Parses one field value. A date in the past gives <see cref="TimeSpan.Zero"/>; garbage, negative numbers
+    /// and an empty value give <see langword="false"/>. Values beyond <see cref="MaxDelay"/> are clamped to it.
+    /// </summary>
+    public static bool TryParse(string? value, DateTimeOffset now, out TimeSpan delay)
+    {
+        delay = TimeSpan.Zero;
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return false;
+        }
+
+        var text = value.AsSpan().Trim();
+
+        // delta-seconds = 1*DIGIT (§10.2.3); no sign, no fraction.
+        if (IsAllDigits(text))
+        {
+            delay = ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds < (ulong)MaxDelay.TotalSeconds
+                ? TimeSpan.FromSeconds(seconds)
+                : MaxDelay;
+            return true;
+        }
+
+        // HTTP-date (§5.6.7): a time in the past means "now".
+        var normalised = NormaliseSpaces(text);
+        if (DateTimeOffset.TryParseExact(normalised, s_dateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date))
+        {
+            date = FixTwoDigitYear(normalised, date, now);
+            var wait = date - now;
+            delay = wait <= TimeSpan.Zero ? TimeSpan.Zero : wait > MaxDelay ? MaxDelay : wait;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static bool IsAllDigits(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (c is < '0' or > '9')
+            {
+                return false;
+            }
+        }
+
+        return text.Length > 0;
+    }
+
+    private static string NormaliseSpaces(ReadOnlySpan<char> text)
+    {
+        // asctime pads a one-digit day with a space ("Nov  6"); fold runs of spaces to one.
+        var builder = new System.Text.StringBuilder(text.Length);
+        var lastSpace = false;
+        foreach (var c in text)
+        {
+            var space = c == ' ';
+            if (!(space && lastSpace))
+            {
+                builder.Append(c);
+            }
+
+            lastSpace = space;
+        }
+
+        return builder.ToString();
+    }
+
+    private static DateTimeOffset FixTwoDigitYear(string text, DateTimeOffset parsed, DateTimeOffset now)
+    {
+        // §5.6.7: a two-digit year more than 50 years in the future is taken as the most recent past year with those digits.
+        if (text.Contains('-', StringComparison.Ordinal))
+        {
+            var year = now.Year - (now.Year % 100) + (parsed.Year % 100);
+            if (year > now.Year + 50)
+            {
+                year -= 100;
+            }
+
+            return parsed.AddYears(year - parsed.Year);
+        }
+
+        return parsed;
+    }
+}

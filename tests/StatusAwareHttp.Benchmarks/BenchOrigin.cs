@@ -1,0 +1,119 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace StatusAwareHttp.Benchmarks;
+
+/// <summary>The loopback origin every scenario talks to: Kestrel on 127.0.0.1, one per benchmark process.</summary>
+public sealed class BenchOrigin : IAsyncDisposable
+{
+    public const int SmallBodyBytes = 1024;
+    public const int BigBodyBytes = 8 * 1024 * 1024;
+
+    private static readonly byte[] s_small = Enumerable.Range(0, SmallBodyBytes).Select(i => (byte)('a' + (i % 26))).ToArray();
+    private static readonly byte[] s_chunk = new byte[64 * 1024];
+
+    private readonly WebApplication _app;
+    private long _requests;
+
+    private BenchOrigin(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>Gets the number of requests the origin has answered.</summary>
+    public long Requests => Interlocked.Read(ref _requests);
+
+    public static async Task<BenchOrigin> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(IPAddress.Loopback, 0);
+        });
+        var app = builder.Build();
+        BenchOrigin? origin = null;
+        app.Use((HttpContext c, RequestDelegate next) =>
+        {
+            Interlocked.Increment(ref origin!._requests);
+            return next(c);
+        });
+
+        // A 1 KiB body nobody may store: the baseline of every ratio.
+        app.MapGet("/nostore", (HttpContext c) => Small(c, "no-store"));
+
+        // A 1 KiB body fresh for a day: the fresh hit, and (with a unique query) the miss that stores.
+        app.MapGet("/fresh", (HttpContext c) => Small(c, "max-age=86400"));
+
+        // A 1 KiB body that must be revalidated each time: 304 when the ETag matches.
+        app.MapGet("/revalidate", (HttpContext c) =>
+        {
+            c.Response.Headers.ETag = "\"r1\"";
+            c.Response.Headers.CacheControl = "no-cache";
+            if (c.Request.Headers.IfNoneMatch == "\"r1\"")
+            {
+                c.Response.StatusCode = StatusCodes.Status304NotModified;
+                return Task.CompletedTask;
+            }
+
+            return Small(c, "no-cache");
+        });
+
+        // A cacheable permanent redirect to the fresh resource.
+        app.MapGet("/moved", (HttpContext c) =>
+        {
+            c.Response.StatusCode = StatusCodes.Status301MovedPermanently;
+            c.Response.Headers.Location = "/fresh";
+            c.Response.Headers.CacheControl = "max-age=86400";
+            return Task.CompletedTask;
+        });
+
+        // A slow (10 ms) cacheable body, for concurrent identical requests.
+        app.MapGet("/slow", async (HttpContext c) =>
+        {
+            await Task.Delay(10, c.RequestAborted);
+            await Small(c, "max-age=60");
+        });
+
+        // 8 MiB, written in 64 KiB chunks.
+        app.MapGet("/big", async (HttpContext c) =>
+        {
+            c.Response.ContentLength = BigBodyBytes;
+            c.Response.Headers.CacheControl = "max-age=60";
+            for (var written = 0; written < BigBodyBytes; written += s_chunk.Length)
+            {
+                await c.Response.Body.WriteAsync(s_chunk, c.RequestAborted);
+            }
+        });
+
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        origin = new BenchOrigin(app, new Uri(address.TrimEnd('/') + "/"));
+        return origin;
+    }
+
+    private static Task Small(HttpContext c, string cacheControl)
+    {
+        c.Response.Headers.CacheControl = cacheControl;
+        c.Response.Headers.ETag = "\"r1\"";
+        c.Response.ContentType = "text/plain";
+        c.Response.ContentLength = s_small.Length;
+        return c.Response.Body.WriteAsync(s_small, c.RequestAborted).AsTask();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

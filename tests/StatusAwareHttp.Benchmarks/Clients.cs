@@ -1,0 +1,43 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace StatusAwareHttp.Benchmarks;
+
+/// <summary>The clients compared in one run, all against the same origin.</summary>
+public sealed class Clients : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    public Clients(Uri origin)
+    {
+        Bare = new HttpClient(new SocketsHttpHandler()) { BaseAddress = origin };
+
+        var services = new ServiceCollection();
+        services.AddHttpClient("resilience", c => c.BaseAddress = origin)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler())
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .AddStandardResilienceHandler();
+        services.AddHttpClient("status", c => c.BaseAddress = origin)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler())
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .AddStatusHandling();
+        _services = services.BuildServiceProvider();
+        var factory = _services.GetRequiredService<IHttpClientFactory>();
+        Resilience = factory.CreateClient("resilience");
+        Status = factory.CreateClient("status");
+    }
+
+    /// <summary>Gets a bare HttpClient on a SocketsHttpHandler: the baseline.</summary>
+    public HttpClient Bare { get; }
+
+    /// <summary>Gets a client with AddStandardResilienceHandler() (Microsoft.Extensions.Http.Resilience).</summary>
+    public HttpClient Resilience { get; }
+
+    /// <summary>Gets a client with AddStatusHandling() and default options.</summary>
+    public HttpClient Status { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        Bare.Dispose();
+        await _services.DisposeAsync();
+    }
+}
