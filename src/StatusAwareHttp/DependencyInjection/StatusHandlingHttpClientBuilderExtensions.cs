@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using StatusAwareHttp;
 using StatusAwareHttp.Internal;
 using StatusAwareHttp.Redirects.Internal;
+using StatusAwareHttp.Retries.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -44,6 +45,8 @@ public static partial class StatusHandlingHttpClientBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StatusAwareHttpMeter>();
         services.TryAddSingleton<RedirectMetrics>();
+        services.TryAddSingleton<RetryMetrics>();
+        services.TryAddSingleton<RetryStateRegistry>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, StatusHandlingBuilderFilter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StatusHandlingOptions>, StatusHandlingOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StatusHandlingOptions>, StatusHandlingOptionsCrossValidator>());

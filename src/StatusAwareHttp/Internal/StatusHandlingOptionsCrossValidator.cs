@@ -18,6 +18,14 @@ internal sealed class StatusHandlingOptionsCrossValidator : IValidateOptions<Sta
             }
         }
 
+        foreach (var status in options.Retries.StatusCodes)
+        {
+            if (status is < 400 or > 599)
+            {
+                failures.Add($"Retries.StatusCodes holds {status}; only 4xx and 5xx responses can be retried.");
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
