@@ -385,6 +385,25 @@ public sealed class RetryEndToEndTests
     }
 
     [Fact]
+    public async Task A_cap_of_zero_hands_back_every_Retry_After_and_retries_without_waiting()
+    {
+        var time = new TimerWatchingTimeProvider();
+        await using var server = await LoopbackServer.StartAsync(app =>
+        {
+            MapFlaky(app, "/asks", 1, 503, () => "1");
+            MapFlaky(app, "/plain", 1, 503);
+        });
+        await using var test = Client(time, r => r.MaxRetryAfter = TimeSpan.Zero);
+
+        using var asks = await test.Client.GetAsync(server.Url("/asks")).WaitAsync(s_timeout);
+        using var plain = await test.Client.GetAsync(server.Url("/plain")).WaitAsync(s_timeout);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, asks.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        Assert.Equal(0, time.TimersCreated);
+    }
+
+    [Fact]
     public async Task A_Retry_After_past_the_time_left_is_not_waited()
     {
         var time = new TimerWatchingTimeProvider();
