@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 using StatusAwareHttp;
+using StatusAwareHttp.Authentication.Internal;
+using StatusAwareHttp.Errors.Internal;
 using StatusAwareHttp.Internal;
 using StatusAwareHttp.Redirects.Internal;
 using StatusAwareHttp.Retries.Internal;
@@ -47,6 +49,9 @@ public static partial class StatusHandlingHttpClientBuilderExtensions
         services.TryAddSingleton<RedirectMetrics>();
         services.TryAddSingleton<RetryMetrics>();
         services.TryAddSingleton<RetryStateRegistry>();
+        services.TryAddSingleton<ErrorMetrics>();
+        services.TryAddSingleton<AuthenticationMetrics>();
+        services.TryAddSingleton<BearerRefreshCoordinator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, StatusHandlingBuilderFilter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StatusHandlingOptions>, StatusHandlingOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StatusHandlingOptions>, StatusHandlingOptionsCrossValidator>());
