@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 
 namespace StatusAwareHttp.Retries;
@@ -13,7 +14,7 @@ public sealed class RetryGateClosedException : HttpRequestException
     internal RetryGateClosedException(string origin, HttpStatusCode statusCode, TimeSpan retryAfter)
         : base(
             HttpRequestError.Unknown,
-            $"Not sent: {origin} answered {(int)statusCode} with Retry-After, and its requests are held back for {retryAfter.TotalSeconds:0.###} s more, longer than this request can wait.",
+            string.Create(CultureInfo.InvariantCulture, $"Not sent: {origin} answered {(int)statusCode} with Retry-After, and its requests are held back for {retryAfter.TotalSeconds:0.###} s more, longer than this request can wait."),
             inner: null,
             statusCode)
     {

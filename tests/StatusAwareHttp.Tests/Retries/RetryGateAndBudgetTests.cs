@@ -168,6 +168,30 @@ public sealed class RetryGateAndBudgetTests
     }
 
     [Fact]
+    public async Task Cancellation_stops_a_wait_at_the_gate_at_once()
+    {
+        var time = new TimerWatchingTimeProvider();
+        await using var server = await LoopbackServer.StartAsync(app =>
+        {
+            MapFlaky(app, "/busy", 1, 503, () => "10");
+            MapOk(app, "/other");
+        });
+        await using var test = Client(time);
+        using var cts = new CancellationTokenSource();
+
+        var busy = test.Client.GetAsync(server.Url("/busy"));
+        await WaitForTimersAsync(time, 1, TimeSpan.FromSeconds(10));
+        var waiting = test.Client.GetAsync(server.Url("/other"), cts.Token);
+        await WaitForTimersAsync(time, 1, TimeSpan.FromSeconds(10));
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(0, server.CountFor("/other"));
+        time.Advance(TimeSpan.FromSeconds(10));
+        (await busy.WaitAsync(s_timeout)).Dispose();
+    }
+
+    [Fact]
     public async Task The_gate_can_be_turned_off()
     {
         var time = new TimerWatchingTimeProvider();
