@@ -519,7 +519,16 @@ public sealed class RetryEndToEndTests
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var response = await base.SendAsync(request, cancellationToken);
-            return response.StatusCode == HttpStatusCode.ServiceUnavailable ? await base.SendAsync(request, cancellationToken) : response;
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable)
+            {
+                return response;
+            }
+
+            var next = await base.SendAsync(request, cancellationToken);
+
+            // Dropped, not disposed; kept reachable so that no collection can release its connection either.
+            GC.KeepAlive(response);
+            return next;
         }
     }
 
