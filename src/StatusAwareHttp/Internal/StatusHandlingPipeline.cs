@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using StatusAwareHttp.Authentication.Internal;
 using StatusAwareHttp.Errors.Internal;
 using StatusAwareHttp.Redirects.Internal;
+using StatusAwareHttp.Retries.Internal;
 
 namespace StatusAwareHttp.Internal;
 
@@ -48,7 +49,17 @@ internal static class StatusHandlingPipeline
 
         // 3. Cache: outside the retries, so it can serve stale once the retries gave up.
 
-        // 4. Retries: inside the cache, next to the network.
+        // 4. Retries: inside the cache, next to the network. The gate and the budget outlive the handler (per client name).
+        if (options.Retries.Enabled)
+        {
+            handlers.Add(new RetryHandler(
+                clientName,
+                options.Retries,
+                services.GetRequiredService<RetryStateRegistry>().Get(clientName, options.Retries),
+                services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<RetryMetrics>(),
+                loggerFactory.CreateLogger<RetryHandler>()));
+        }
 
         // 5. Errors and the 505 fallback: innermost, next to the primary handler, so a 505 to HTTP/2 is sent again as
         //    HTTP/1.1 before the retries or the cache see it.
