@@ -10,6 +10,48 @@ namespace StatusAwareHttp.Tests.Caching;
 /// <summary>End to end over real sockets: RFC 5861 stale-while-revalidate and stale-if-error, RFC 9111 §4.2.4.</summary>
 public class CacheStaleTests
 {
+    /// <summary>These tests are about the cache's answer to the final error; the retries (inside it) are tested with it once below.</summary>
+    private static void NoRetries(StatusHandlingOptions options) => options.Retries.Enabled = false;
+
+    // RFC 5861 §4 "after the retries gave up": the retries handler sits inside the cache; the stale response stands in
+    // for the last 503 only once they are done.
+    [Fact]
+    public async Task Stale_if_error_answers_once_the_retries_gave_up()
+    {
+        var time = Time();
+        var failing = false;
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/retried", (HttpContext context) =>
+        {
+            context.Response.Headers.Date = Http(time.GetUtcNow());
+            if (failing)
+            {
+                context.Response.StatusCode = 503;
+                return context.Response.WriteAsync("busy");
+            }
+
+            context.Response.Headers.CacheControl = "max-age=10, stale-if-error=600";
+            return context.Response.WriteAsync("good body");
+        }));
+        await using var client = Client(time);
+        (await GetAsync(client, server.Url("retried"))).Response.Dispose();
+        time.Advance(TimeSpan.FromSeconds(30));
+        failing = true;
+
+        var pending = GetAsync(client, server.Url("retried"));
+        while (!pending.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromSeconds(1)); // the retries' backoff runs on the fake clock
+            await Task.WhenAny(pending, Task.Delay(5));
+        }
+
+        var (response, body) = await pending;
+        Assert.Equal("good body", body);
+        Assert.Contains("fwd-status=503", Status(response), StringComparison.Ordinal);
+        Assert.Contains("detail=stale-if-error", Status(response), StringComparison.Ordinal);
+        Assert.Equal(1 + 1 + 3, server.CountFor("/retried")); // the first 200, then the 503 and its 3 retries
+        response.Dispose();
+    }
+
     [Fact]
     public async Task Stale_while_revalidate_serves_at_once_and_revalidates_once_in_the_background()
     {
@@ -63,7 +105,7 @@ public class CacheStaleTests
     {
         var time = Time();
         var server = await LoopbackServer.StartAsync(app => MapDynamic(app, time));
-        await using var client = Client(time);
+        await using var client = Client(time, NoRetries);
         var uri = Dynamic(server, "swr-down", "Cache-Control:max-age=10, stale-while-revalidate=60");
         (await GetAsync(client, uri)).Response.Dispose();
         await server.DisposeAsync(); // the origin goes away
@@ -104,7 +146,7 @@ public class CacheStaleTests
             context.Response.Headers.CacheControl = "max-age=10, stale-if-error=60";
             return context.Response.WriteAsync("good body");
         }));
-        await using var client = Client(time);
+        await using var client = Client(time, NoRetries);
         (await GetAsync(client, server.Url("sie"))).Response.Dispose();
         time.Advance(TimeSpan.FromSeconds(30));
         failing = true;
@@ -133,7 +175,7 @@ public class CacheStaleTests
     {
         var time = Time();
         var server = await LoopbackServer.StartAsync(app => MapDynamic(app, time));
-        await using var client = Client(time);
+        await using var client = Client(time, NoRetries);
         var uri = Dynamic(server, "sie-down", "Cache-Control:max-age=10, stale-if-error=60", "ETag:\"v1\"");
         (await GetAsync(client, uri)).Response.Dispose();
         await server.DisposeAsync();
@@ -166,7 +208,7 @@ public class CacheStaleTests
             context.Response.StatusCode = failing ? 503 : 200;
             return context.Response.WriteAsync(failing ? "down" : "up");
         }));
-        await using var client = Client(time);
+        await using var client = Client(time, NoRetries);
         (await GetAsync(client, server.Url("limits"))).Response.Dispose();
         time.Advance(TimeSpan.FromSeconds(30));
         failing = true;
