@@ -3,6 +3,7 @@ using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 using StatusAwareHttp;
 using StatusAwareHttp.Authentication.Internal;
+using StatusAwareHttp.Caching.Internal;
 using StatusAwareHttp.Errors.Internal;
 using StatusAwareHttp.Internal;
 using StatusAwareHttp.Redirects.Internal;
@@ -52,6 +53,8 @@ public static partial class StatusHandlingHttpClientBuilderExtensions
         services.TryAddSingleton<ErrorMetrics>();
         services.TryAddSingleton<AuthenticationMetrics>();
         services.TryAddSingleton<BearerRefreshCoordinator>();
+        services.TryAddSingleton<CacheMetrics>();
+        services.TryAddSingleton<HttpCacheRegistry>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, StatusHandlingBuilderFilter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StatusHandlingOptions>, StatusHandlingOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StatusHandlingOptions>, StatusHandlingOptionsCrossValidator>());

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StatusAwareHttp.Authentication.Internal;
+using StatusAwareHttp.Caching.Internal;
 using StatusAwareHttp.Errors.Internal;
 using StatusAwareHttp.Redirects.Internal;
 using StatusAwareHttp.Retries.Internal;
@@ -48,6 +49,10 @@ internal static class StatusHandlingPipeline
         }
 
         // 3. Cache: outside the retries, so it can serve stale once the retries gave up.
+        if (options.Cache.Enabled)
+        {
+            handlers.Add(CachingHandler.Create(clientName, options.Cache, services, loggerFactory));
+        }
 
         // 4. Retries: inside the cache, next to the network. The gate and the budget outlive the handler (per client name).
         if (options.Retries.Enabled)

@@ -41,7 +41,8 @@ public sealed class RetryGateAndBudgetTests
 
         var first = test.Client.GetAsync(server.Url("/busy"));
         await WaitForTimersAsync(time, 1, TimeSpan.FromSeconds(10)); // its own retry wait
-        var others = Enumerable.Range(0, Concurrent).Select(_ => test.Client.GetAsync(server.Url("/other"))).ToArray();
+        // Distinct queries: identical concurrent GETs would be collapsed into one by the cache (outside the retries).
+        var others = Enumerable.Range(0, Concurrent).Select(i => test.Client.GetAsync(server.Url($"/other?i={i}"))).ToArray();
         await WaitForTimersAsync(time, Concurrent, TimeSpan.FromSeconds(10)); // every one of them waits at the gate
 
         // Another origin is not held.
