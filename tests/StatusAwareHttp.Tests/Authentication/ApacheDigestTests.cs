@@ -16,7 +16,7 @@ public sealed class ApacheDigestTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(ApacheDigestServer.SecretText, await response.Content.ReadAsStringAsync());
-        Assert.Equal(["GET /private/secret.txt?version=2 HTTP/1.1 401", "GET /private/secret.txt?version=2 HTTP/1.1 200"], apache.AccessLog);
+        Assert.Equal(["GET /private/secret.txt?version=2 HTTP/1.1 401", "GET /private/secret.txt?version=2 HTTP/1.1 200"], await apache.AccessLogAsync(2));
     }
 
     [ApacheFact]
@@ -36,7 +36,7 @@ public sealed class ApacheDigestTests
         Assert.Contains("nc=00000002", second.RequestMessage!.Headers.Authorization!.Parameter, StringComparison.Ordinal);
         Assert.Equal(
             ["GET /private/secret.txt HTTP/1.1 401", "GET /private/secret.txt HTTP/1.1 200", "GET /private/secret.txt HTTP/1.1 200"],
-            apache.AccessLog);
+            await apache.AccessLogAsync(3));
     }
 
     [ApacheFact]
@@ -48,7 +48,7 @@ public sealed class ApacheDigestTests
         using var response = await test.Client.GetAsync(apache.Url("/private/secret.txt"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal(["GET /private/secret.txt HTTP/1.1 401", "GET /private/secret.txt HTTP/1.1 401"], apache.AccessLog);
+        Assert.Equal(["GET /private/secret.txt HTTP/1.1 401", "GET /private/secret.txt HTTP/1.1 401"], await apache.AccessLogAsync(2));
         var ex = await Assert.ThrowsAsync<HttpStatusException>(() => response.EnsureStatusAsync().AsTask());
         Assert.Equal("Digest", ex.Challenges.Single().Scheme);
         Assert.Equal(ApacheDigestServer.Realm, ex.Challenges.Single().Realm);

@@ -81,6 +81,23 @@ public sealed class ApacheDigestServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The access log once it holds <paramref name="expectedLines"/> lines. Apache logs a request after it has sent the
+    /// response, so the client can be done before the line is written: wait for it (up to 5 s), then a little longer
+    /// so that a line too many would show as well.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> AccessLogAsync(int expectedLines)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(5);
+        while (AccessLog.Count < expectedLines && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        await Task.Delay(100);
+        return AccessLog;
+    }
+
     public static async Task<ApacheDigestServer> StartAsync()
     {
         var root = Directory.CreateTempSubdirectory("statusawarehttp-apache-");
