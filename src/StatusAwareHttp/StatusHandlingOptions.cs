@@ -21,7 +21,7 @@ public sealed class StatusHandlingOptions
 
     /// <summary>Gets the HTTP cache (RFC 9111, 304 revalidation). Enabled by default.</summary>
     [Required]
-    // Add [ValidateObjectMembers] once the section has data annotations (SYSLIB1202 otherwise).
+    [ValidateObjectMembers]
     public CacheOptions Cache { get; } = new();
 
     /// <summary>Gets the retries of 503, 504 and other transient failures. Enabled by default.</summary>

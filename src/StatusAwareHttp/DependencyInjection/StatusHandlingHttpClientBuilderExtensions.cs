@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 using StatusAwareHttp;
+using StatusAwareHttp.Caching.Internal;
 using StatusAwareHttp.Internal;
 using StatusAwareHttp.Redirects.Internal;
 
@@ -44,6 +45,8 @@ public static partial class StatusHandlingHttpClientBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StatusAwareHttpMeter>();
         services.TryAddSingleton<RedirectMetrics>();
+        services.TryAddSingleton<CacheMetrics>();
+        services.TryAddSingleton<HttpCacheRegistry>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, StatusHandlingBuilderFilter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StatusHandlingOptions>, StatusHandlingOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StatusHandlingOptions>, StatusHandlingOptionsCrossValidator>());

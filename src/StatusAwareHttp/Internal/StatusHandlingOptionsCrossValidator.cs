@@ -18,6 +18,21 @@ internal sealed class StatusHandlingOptionsCrossValidator : IValidateOptions<Sta
             }
         }
 
+        if (options.Cache.MaxEntryBytes > options.Cache.MaxTotalBytes)
+        {
+            failures.Add($"Cache.MaxEntryBytes ({options.Cache.MaxEntryBytes}) is larger than Cache.MaxTotalBytes ({options.Cache.MaxTotalBytes}).");
+        }
+
+        if (options.Cache.CacheName is { } cacheName && (cacheName.Length is 0 or > 100 || cacheName.Any(c => c is < ' ' or > '~')))
+        {
+            failures.Add("Cache.CacheName must be 1 to 100 printable ASCII characters (it is written into the Cache-Status header).");
+        }
+
+        if (options.Cache.MaxHeuristicFreshness < TimeSpan.Zero || options.Cache.MaxHeuristicFreshness > TimeSpan.FromDays(365))
+        {
+            failures.Add($"Cache.MaxHeuristicFreshness ({options.Cache.MaxHeuristicFreshness}) must be between 0 and 365 days.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

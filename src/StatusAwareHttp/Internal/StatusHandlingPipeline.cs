@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using StatusAwareHttp.Caching.Internal;
 using StatusAwareHttp.Redirects.Internal;
 
 namespace StatusAwareHttp.Internal;
@@ -24,6 +25,10 @@ internal static class StatusHandlingPipeline
         // 2. Authentication (401): outside the cache, so the cache sees the credentials it partitions by.
 
         // 3. Cache: outside the retries, so it can serve stale once the retries gave up.
+        if (options.Cache.Enabled)
+        {
+            handlers.Add(CachingHandler.Create(clientName, options.Cache, services, loggerFactory));
+        }
 
         // 4. Retries: inside the cache, next to the network.
 

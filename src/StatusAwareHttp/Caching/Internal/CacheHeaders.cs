@@ -1,0 +1,193 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace StatusAwareHttp.Caching.Internal;
+
+/// <summary>Reading requests' cache-related fields, and copying responses' header lines raw, in and out of storage.</summary>
+internal static class CacheHeaders
+{
+    /// <summary>§3.1 (and RFC 9110 §7.6.1): hop-by-hop fields, never stored.</summary>
+    private static readonly FrozenSet<string> s_hopByHop = FrozenSet.ToFrozenSet(
+        ["Connection", "Keep-Alive", "TE", "Transfer-Encoding", "Upgrade", "Proxy-Connection"],
+        StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>§3.2: fields a 304 or HEAD response does not update (the stored body's own framing and coding).</summary>
+    private static readonly FrozenSet<string> s_notUpdated = FrozenSet.ToFrozenSet(
+        ["Content-Length", "Content-Encoding", "Content-Range", "Transfer-Encoding"],
+        StringComparer.OrdinalIgnoreCase);
+
+    private static readonly string[] s_conditionalOrRange = ["If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since", "If-Range", "Range"];
+
+    private static readonly string[] s_smallIntegers = Enumerable.Range(0, 128).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+
+    /// <summary>The request's <c>Cache-Control</c>, or <c>Pragma: no-cache</c> when it has none (RFC 7234 §5.4, kept for HTTP/1.0).</summary>
+    public static CacheDirectives ReadRequestDirectives(HttpRequestHeaders headers)
+    {
+        var directives = CacheDirectives.Empty;
+        if (headers.NonValidated.TryGetValues("Cache-Control", out var lines))
+        {
+            foreach (var line in lines)
+            {
+                directives.ParseLine(line);
+            }
+        }
+        else if (headers.NonValidated.TryGetValues("Pragma", out var pragma))
+        {
+            foreach (var line in pragma)
+            {
+                foreach (var range in line.AsSpan().Split(','))
+                {
+                    if (line.AsSpan(range).Trim().Equals("no-cache", StringComparison.OrdinalIgnoreCase))
+                    {
+                        directives.NoCache = true;
+                    }
+                }
+            }
+        }
+
+        return directives;
+    }
+
+    /// <summary>Whether the caller made the request conditional or partial itself (it then passes through untouched).</summary>
+    public static bool IsConditionalOrRange(HttpRequestHeaders headers)
+    {
+        foreach (var name in s_conditionalOrRange)
+        {
+            if (headers.NonValidated.Contains(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The response's header lines, values raw (as received, never re-serialised), hop-by-hop fields and the fields
+    /// <c>Connection</c> names left out; a <c>Date</c> is added when there is none (RFC 9110 §6.6.1).
+    /// </summary>
+    public static List<KeyValuePair<string, string>> Capture(HttpResponseMessage response, DateTimeOffset responseTime)
+    {
+        string[]? connectionNamed = null;
+        if (response.Headers.NonValidated.TryGetValues("Connection", out var connection))
+        {
+            connectionNamed = connection.SelectMany(line => line.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToArray();
+        }
+
+        var lines = new List<KeyValuePair<string, string>>(response.Headers.NonValidated.Count + 4);
+        var hasDate = false;
+        foreach (var field in response.Headers.NonValidated)
+        {
+            hasDate |= string.Equals(field.Key, "Date", StringComparison.OrdinalIgnoreCase);
+            AddLines(lines, field, connectionNamed);
+        }
+
+        if (response.Content is { } content)
+        {
+            foreach (var field in content.Headers.NonValidated)
+            {
+                AddLines(lines, field, connectionNamed);
+            }
+        }
+
+        if (!hasDate)
+        {
+            lines.Add(new("Date", HttpDate.Format(responseTime)));
+        }
+
+        return lines;
+    }
+
+    private static void AddLines(List<KeyValuePair<string, string>> lines, KeyValuePair<string, HeaderStringValues> field, string[]? connectionNamed)
+    {
+        if (s_hopByHop.Contains(field.Key)
+            || (connectionNamed is not null && Array.Exists(connectionNamed, n => string.Equals(n, field.Key, StringComparison.OrdinalIgnoreCase))))
+        {
+            return;
+        }
+
+        foreach (var value in field.Value)
+        {
+            lines.Add(new(field.Key, value));
+        }
+    }
+
+    /// <summary>
+    /// §3.2: the stored lines updated with a 304's (or HEAD's) lines: each field the update carries replaces the stored
+    /// field of that name, except the stored body's framing and coding fields.
+    /// </summary>
+    public static List<KeyValuePair<string, string>> Merge(IReadOnlyList<KeyValuePair<string, string>> stored, IReadOnlyList<KeyValuePair<string, string>> update)
+    {
+        var replaced = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var line in update)
+        {
+            if (!s_notUpdated.Contains(line.Key))
+            {
+                replaced.Add(line.Key);
+            }
+        }
+
+        var merged = new List<KeyValuePair<string, string>>(stored.Count + update.Count);
+        foreach (var line in stored)
+        {
+            if (!replaced.Contains(line.Key))
+            {
+                merged.Add(line);
+            }
+        }
+
+        foreach (var line in update)
+        {
+            if (!s_notUpdated.Contains(line.Key))
+            {
+                merged.Add(line);
+            }
+        }
+
+        return merged;
+    }
+
+    /// <summary>Builds the response a stored entry stands for, for <paramref name="request"/>, with its header lines raw.</summary>
+    public static HttpResponseMessage ToResponse(HttpCacheEntry entry, HttpRequestMessage request)
+    {
+        var content = new ReadOnlyMemoryContent(entry.Body);
+        var response = new HttpResponseMessage((HttpStatusCode)entry.StatusCode) { RequestMessage = request, Content = content };
+        AddLines(response, content, entry.Headers, entry.Parsed.Targets);
+        return response;
+    }
+
+    /// <summary>Adds raw header lines to a response and its content, each where it belongs.</summary>
+    public static void AddLines(HttpResponseMessage response, HttpContent content, IReadOnlyList<KeyValuePair<string, string>> lines, HeaderTarget[] targets)
+    {
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var (name, value) = (lines[i].Key, lines[i].Value);
+            switch (targets[i])
+            {
+                case HeaderTarget.Response:
+                    if (!response.Headers.TryAddWithoutValidation(name, value))
+                    {
+                        content.Headers.TryAddWithoutValidation(name, value);
+                    }
+
+                    break;
+                case HeaderTarget.Content:
+                    if (!content.Headers.TryAddWithoutValidation(name, value))
+                    {
+                        response.Headers.TryAddWithoutValidation(name, value);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The <c>Age</c> value (§5.1): whole seconds, never negative, at most 2^31.</summary>
+    public static string AgeValue(TimeSpan age)
+    {
+        var seconds = age <= TimeSpan.Zero ? 0 : Math.Min((long)age.TotalSeconds, CacheDirectives.DeltaSecondsCap);
+        return seconds < s_smallIntegers.Length ? s_smallIntegers[seconds] : seconds.ToString(CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Caching.Memory;
+using StatusAwareHttp.Internal;
+
+namespace StatusAwareHttp.Caching.Internal;
+
+/// <summary>How a GET that the cache looked up ended (the <c>outcome</c> tag).</summary>
+internal enum CacheOutcome
+{
+    Hit,
+    Miss,
+    Revalidated,
+    Stale,
+}
+
+/// <summary>Instruments of the HTTP cache on the <c>StatusAwareHttp</c> meter.</summary>
+internal sealed class CacheMetrics
+{
+    private readonly Counter<long> _lookups;
+    private readonly Counter<long> _storedBytes;
+    private readonly Counter<long> _evictions;
+    private readonly Counter<long> _coalesced;
+    private readonly Counter<long> _storeErrors;
+
+    public CacheMetrics(StatusAwareHttpMeter meter)
+    {
+        _lookups = meter.Meter.CreateCounter<long>("statusawarehttp.cache.lookups", "{request}", "GET requests the cache looked up, by outcome: hit, miss, revalidated (304), stale (served stale).");
+        _storedBytes = meter.Meter.CreateCounter<long>("statusawarehttp.cache.stored_bytes", "By", "Body bytes written to the cache store.");
+        _evictions = meter.Meter.CreateCounter<long>("statusawarehttp.cache.evictions", "{entry}", "Entries the memory store evicted, by reason: capacity or expired.");
+        _coalesced = meter.Meter.CreateCounter<long>("statusawarehttp.cache.coalesced", "{request}", "Requests that shared another identical request's origin response.");
+        _storeErrors = meter.Meter.CreateCounter<long>("statusawarehttp.cache.store_errors", "{error}", "Cache store calls that failed or returned an unreadable entry, by operation.");
+    }
+
+    public void Lookup(CacheOutcome outcome) => _lookups.Add(1, new KeyValuePair<string, object?>("outcome", OutcomeName(outcome)));
+
+    public void Stored(int bytes) => _storedBytes.Add(bytes);
+
+    public void Evicted(EvictionReason reason)
+    {
+        var name = reason switch
+        {
+            EvictionReason.Capacity => "capacity",
+            EvictionReason.Expired or EvictionReason.TokenExpired => "expired",
+            _ => null,
+        };
+
+        if (name is not null)
+        {
+            _evictions.Add(1, new KeyValuePair<string, object?>("reason", name));
+        }
+    }
+
+    public void Coalesced() => _coalesced.Add(1);
+
+    public void StoreError(string operation) => _storeErrors.Add(1, new KeyValuePair<string, object?>("operation", operation));
+
+    public static string OutcomeName(CacheOutcome outcome) => outcome switch
+    {
+        CacheOutcome.Hit => "hit",
+        CacheOutcome.Miss => "miss",
+        CacheOutcome.Revalidated => "revalidated",
+        _ => "stale",
+    };
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text;
+
+namespace StatusAwareHttp.Caching.Internal;
+
+/// <summary>Values of the <c>Cache-Status</c> response field (RFC 9211) for this cache.</summary>
+internal sealed class CacheStatus
+{
+    public const string FieldName = "Cache-Status";
+
+    public CacheStatus(string cacheName)
+    {
+        Identifier = Serialise(cacheName);
+    }
+
+    /// <summary>Gets the cache's name as an sf-token, or an sf-string when it is not a token (RFC 9211 §2).</summary>
+    public string Identifier { get; }
+
+    /// <summary>Served from storage without going forward (§2.1); <c>ttl</c> is negative when served stale (§2.5).</summary>
+    public string Hit(TimeSpan timeToLive) => string.Create(CultureInfo.InvariantCulture, $"{Identifier}; hit; ttl={Seconds(timeToLive)}");
+
+    /// <summary>Went forward (§2.2) for <paramref name="reason"/>, with the next hop's status (§2.3) when there was one.</summary>
+    public string Forward(string reason, int? status, TimeSpan? timeToLive = null, bool stored = false, bool collapsed = false, string? detail = null)
+    {
+        var builder = new StringBuilder(Identifier.Length + 64);
+        builder.Append(Identifier).Append("; fwd=").Append(reason);
+        if (status is { } s)
+        {
+            builder.Append("; fwd-status=").Append(s.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (timeToLive is { } ttl)
+        {
+            builder.Append("; ttl=").Append(Seconds(ttl).ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (stored)
+        {
+            builder.Append("; stored");
+        }
+
+        if (collapsed)
+        {
+            builder.Append("; collapsed");
+        }
+
+        if (detail is not null)
+        {
+            builder.Append("; detail=").Append(detail);
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Answered by the cache alone without a stored response (<c>only-if-cached</c> on a miss).</summary>
+    public string Detail(string detail) => $"{Identifier}; detail={detail}";
+
+    private static long Seconds(TimeSpan value) => (long)Math.Floor(value.TotalSeconds);
+
+    private static string Serialise(string name)
+    {
+        // sf-token = ( ALPHA / "*" ) *( tchar / ":" / "/" ) (RFC 8941 §3.3.4).
+        var isToken = name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '*');
+        for (var i = 1; isToken && i < name.Length; i++)
+        {
+            isToken = CacheDirectives.IsTokenChar(name[i]) || name[i] is ':' or '/';
+        }
+
+        if (isToken)
+        {
+            return name;
+        }
+
+        var quoted = new StringBuilder(name.Length + 2).Append('"');
+        foreach (var c in name)
+        {
+            if (c is '"' or '\\')
+            {
+                quoted.Append('\\');
+            }
+
+            quoted.Append(c);
+        }
+
+        return quoted.Append('"').ToString();
+    }
+}

@@ -1,0 +1,447 @@
+using System.Buffers;
+using System.Net;
+
+namespace StatusAwareHttp.Caching.Internal;
+
+/// <summary>
+/// A request on its way to the origin that identical requests (same cache key) may join (RFC 9111 §4: collapsed
+/// requests). The first request publishes the response once its headers arrive, or declines (not shareable).
+/// </summary>
+internal sealed class InFlightRequest
+{
+    private readonly TaskCompletionSource<SharedResponse?> _response = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task<SharedResponse?> Response => _response.Task;
+
+    public void Publish(SharedResponse response) => _response.TrySetResult(response);
+
+    /// <summary>Tells the waiting requests to go to the origin themselves.</summary>
+    public void Decline() => _response.TrySetResult(null);
+}
+
+/// <summary>An origin response whose headers are known and whose body is being read into a <see cref="SharedBody"/>.</summary>
+internal sealed record SharedResponse(
+    HttpStatusCode StatusCode,
+    Version Version,
+    string? ReasonPhrase,
+    IReadOnlyList<KeyValuePair<string, string>> Headers,
+    StoredResponse Parsed,
+    IReadOnlyList<KeyValuePair<string, string?>> VaryValues,
+    SharedBody Body);
+
+/// <summary>
+/// The body of one origin response, read once and buffered, readable by any number of callers, each at its own pace,
+/// before and after it is complete. Whichever reader needs bytes not yet read pulls the next chunk from the origin,
+/// on a token of its own, so one caller cancelling or disposing does not cut the others off. When the body ends it is
+/// handed to the store (only when read whole); when the last reader leaves before the end, the origin response is
+/// dropped and nothing is stored. Past <c>maxBytes</c> it is no longer stored; with a single reader the buffer then
+/// keeps only what that reader has not read yet, so a large body streams through in constant memory.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The token source is only cancelled, never registered on beyond the origin reads it cancels; it holds no timer or handle to dispose.")]
+internal sealed class SharedBody
+{
+    private const int ChunkSize = 16 * 1024;
+
+    private readonly Lock _lock = new();
+    private readonly HttpContent _origin;
+    private readonly long _maxBytes;
+    private readonly Func<byte[], ValueTask> _onComplete;
+    private readonly Action<string> _onEnd;
+    private readonly CancellationTokenSource _cancel = new();
+    private Stream? _stream;
+    private byte[] _buffer;
+    private long _start;
+    private int _count;
+    private bool _complete;
+    private bool _abandoned;
+    private bool _storing = true;
+    private bool _closed;
+    private Exception? _error;
+    private int _readers;
+    private TaskCompletionSource? _fill;
+    private int _ended;
+    private int _originDisposed;
+
+    /// <param name="origin">The origin response's content, owned from now on.</param>
+    /// <param name="contentLength">The announced length (at most <paramref name="maxBytes"/>), or null.</param>
+    /// <param name="maxBytes">The most bytes stored.</param>
+    /// <param name="onComplete">Stores the whole body.</param>
+    /// <param name="onEnd">Called once, when no more readers may join: complete, failed, abandoned or too large.</param>
+    public SharedBody(HttpContent origin, long? contentLength, long maxBytes, Func<byte[], ValueTask> onComplete, Action<string> onEnd)
+    {
+        _origin = origin;
+        ContentLength = contentLength;
+        _maxBytes = maxBytes;
+        _onComplete = onComplete;
+        _onEnd = onEnd;
+        _buffer = contentLength is { } length ? new byte[length] : new byte[ChunkSize];
+    }
+
+    public long? ContentLength { get; }
+
+    /// <summary>Adds a reader starting at byte 0, or null when the body can no longer be shared.</summary>
+    public Reader? TryAddReader()
+    {
+        lock (_lock)
+        {
+            if (_closed || _abandoned || _error is not null)
+            {
+                return null;
+            }
+
+            _readers++;
+            return new Reader();
+        }
+    }
+
+    public async ValueTask<int> ReadAsync(Reader reader, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        if (destination.IsEmpty)
+        {
+            return 0;
+        }
+
+        while (true)
+        {
+            Task wait;
+            var start = false;
+            lock (_lock)
+            {
+                ObjectDisposedException.ThrowIf(reader.Released, typeof(Stream));
+                var end = _start + _count;
+                if (reader.Position < end)
+                {
+                    var offset = (int)(reader.Position - _start);
+                    var n = Math.Min(destination.Length, _count - offset);
+                    _buffer.AsSpan(offset, n).CopyTo(destination.Span);
+                    reader.Position += n;
+                    return n;
+                }
+
+                if (_complete)
+                {
+                    return 0;
+                }
+
+                if (_error is not null)
+                {
+                    throw new IOException("The response body could not be read whole from the origin.", _error);
+                }
+
+                ObjectDisposedException.ThrowIf(_abandoned, typeof(Stream));
+                if (_fill is null)
+                {
+                    if (!_storing && _readers == 1)
+                    {
+                        // No longer stored, one reader, and it has read everything: drop what it has read.
+                        _start = end;
+                        _count = 0;
+                        if (_buffer.Length > 4 * ChunkSize)
+                        {
+                            _buffer = new byte[ChunkSize];
+                        }
+                    }
+
+                    _fill = new TaskCompletionSource();
+                    start = true;
+                }
+
+                wait = _fill.Task;
+            }
+
+            if (start)
+            {
+                _ = FillAsync();
+            }
+
+            if (!wait.IsCompleted)
+            {
+                await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Removes a reader; when it was the last and the body is not complete, the origin response is dropped.</summary>
+    public void Release(Reader reader)
+    {
+        var abandon = false;
+        lock (_lock)
+        {
+            if (reader.Released)
+            {
+                return;
+            }
+
+            reader.Released = true;
+            _readers--;
+            if (_readers == 0 && !_complete && _error is null && !_abandoned)
+            {
+                _abandoned = true;
+                _closed = true;
+                abandon = true;
+            }
+        }
+
+        if (abandon)
+        {
+            _cancel.Cancel();
+            DisposeOrigin();
+            End("the caller disposed the response before reading it whole");
+        }
+    }
+
+    /// <summary>Reads the next chunk from the origin (one fill at a time); never throws: failures are kept for the readers.</summary>
+    private async Task FillAsync()
+    {
+        var completed = false;
+        var overflowed = false;
+        Exception? error = null;
+        try
+        {
+            if (ContentLength is not { } announced || _count < announced)
+            {
+                _stream ??= await _origin.ReadAsStreamAsync(_cancel.Token).ConfigureAwait(false);
+                Memory<byte> target;
+                lock (_lock)
+                {
+                    target = Reserve();
+                }
+
+                var n = await _stream.ReadAsync(target, _cancel.Token).ConfigureAwait(false);
+                lock (_lock)
+                {
+                    _count += n;
+                    var total = _start + _count;
+                    if (_storing && total > _maxBytes)
+                    {
+                        _storing = false;
+                        _closed = true;
+                        overflowed = true;
+                    }
+
+                    if (n == 0 && ContentLength is { } length && total < length)
+                    {
+                        error = new IOException($"The response ended after {total} of {length} bytes.");
+                    }
+                    else
+                    {
+                        completed = n == 0 || total == ContentLength;
+                    }
+                }
+            }
+            else
+            {
+                completed = true;
+            }
+
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+            completed = false;
+        }
+
+        if (completed && _storing)
+        {
+            // Stored before any reader sees the end, so a request made after reading the body finds it stored.
+            // The callback logs its own failures; a failure to store never fails a read.
+            try
+            {
+                var body = _count == _buffer.Length ? _buffer : _buffer.AsSpan(0, _count).ToArray();
+                await _onComplete(body).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+            }
+        }
+
+        TaskCompletionSource fill;
+        lock (_lock)
+        {
+            if (completed)
+            {
+                _complete = true;
+            }
+            else if (error is not null)
+            {
+                _error ??= error;
+                _closed = true;
+            }
+
+            fill = _fill!;
+            _fill = null;
+        }
+
+        if (overflowed)
+        {
+            End("it is larger than Cache.MaxEntryBytes");
+        }
+
+        if (completed || error is not null)
+        {
+            DisposeOrigin();
+            End(completed ? "complete" : "the origin response failed before its end");
+        }
+
+        fill.SetResult();
+    }
+
+    /// <summary>Room for the next read: the rest of the buffer, grown when it is (nearly) full.</summary>
+    private Memory<byte> Reserve()
+    {
+        var free = _buffer.Length - _count;
+        if (free == 0 || (free < 1024 && ContentLength is null))
+        {
+            var grown = (int)Math.Min(Array.MaxLength, Math.Max(_buffer.Length * 2L, _count + (long)ChunkSize));
+            var next = new byte[grown];
+            _buffer.AsSpan(0, _count).CopyTo(next);
+            _buffer = next;
+        }
+
+        return _buffer.AsMemory(_count);
+    }
+
+    private void DisposeOrigin()
+    {
+        if (Interlocked.Exchange(ref _originDisposed, 1) == 0)
+        {
+            _stream?.Dispose();
+            _origin.Dispose();
+        }
+    }
+
+    private void End(string reason)
+    {
+        if (Interlocked.Exchange(ref _ended, 1) == 0)
+        {
+            _onEnd(reason);
+        }
+    }
+
+    /// <summary>One caller's position in the body.</summary>
+    internal sealed class Reader
+    {
+        public long Position;
+        public bool Released;
+    }
+}
+
+/// <summary>The content one caller reads from a <see cref="SharedBody"/>.</summary>
+internal sealed class SharedBodyContent : HttpContent
+{
+    private readonly SharedBody _body;
+    private readonly SharedBody.Reader _reader;
+
+    public SharedBodyContent(SharedBody body, SharedBody.Reader reader)
+    {
+        _body = body;
+        _reader = reader;
+    }
+
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+        SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int n;
+            while ((n = await _body.ReadAsync(_reader, buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await stream.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    protected override Task<Stream> CreateContentReadStreamAsync() => Task.FromResult<Stream>(new SharedBodyStream(_body, _reader));
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = _body.ContentLength ?? 0;
+        return _body.ContentLength is not null;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _body.Release(_reader);
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private sealed class SharedBodyStream : Stream
+    {
+        private readonly SharedBody _body;
+        private readonly SharedBody.Reader _reader;
+
+        public SharedBodyStream(SharedBody body, SharedBody.Reader reader)
+        {
+            _body = body;
+            _reader = reader;
+        }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            _body.ReadAsync(_reader, buffer, cancellationToken);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            _body.ReadAsync(_reader, buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var rented = ArrayPool<byte>.Shared.Rent(buffer.Length);
+            try
+            {
+                var n = _body.ReadAsync(_reader, rented.AsMemory(0, buffer.Length), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                rented.AsSpan(0, n).CopyTo(buffer);
+                return n;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _body.Release(_reader);
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+using System.Collections.Frozen;
+
+namespace StatusAwareHttp.Caching.Internal;
+
+/// <summary>Where a stored header line goes when a response is rebuilt from it.</summary>
+internal enum HeaderTarget : byte
+{
+    Response,
+    Content,
+    Skip,
+}
+
+/// <summary>
+/// What the cache reads from a response's raw header lines, parsed once: its <c>Cache-Control</c>, dates, validators,
+/// <c>Vary</c>, and where each line goes in a rebuilt <see cref="HttpResponseMessage"/>. Malformed values never throw:
+/// they are recorded as the RFC says to treat them.
+/// </summary>
+internal sealed class StoredResponse
+{
+    /// <summary>Fields that .NET keeps on <see cref="HttpContent.Headers"/> rather than on the response.</summary>
+    private static readonly FrozenSet<string> s_contentHeaders = FrozenSet.ToFrozenSet(
+        ["Allow", "Content-Disposition", "Content-Encoding", "Content-Language", "Content-Length", "Content-Location",
+         "Content-MD5", "Content-Range", "Content-Type", "Expires", "Last-Modified"],
+        StringComparer.OrdinalIgnoreCase);
+
+    private StoredResponse(int statusCode)
+    {
+        StatusCode = statusCode;
+        CacheControl = CacheDirectives.Empty;
+        VaryNames = [];
+        Targets = [];
+    }
+
+    public int StatusCode { get; }
+
+    /// <summary>Gets why the lines cannot be used (a field name that is not a token), or <see langword="null"/>.</summary>
+    public string? Unreadable { get; private set; }
+
+    public CacheDirectives CacheControl;
+
+    /// <summary>Gets the <c>Date</c>, or <see langword="null"/> when absent, invalid, or given twice differently.</summary>
+    public DateTimeOffset? Date { get; private set; }
+
+    /// <summary>Gets the <c>Age</c> in seconds (§5.1: first member of a list; 0 when absent or invalid).</summary>
+    public long AgeSeconds { get; private set; }
+
+    /// <summary>Gets a value indicating whether an <c>Expires</c> field is present (valid or not).</summary>
+    public bool HasExpires { get; private set; }
+
+    /// <summary>Gets the <c>Expires</c> time; <see langword="null"/> when present but invalid, which means already expired (§5.3).</summary>
+    public DateTimeOffset? Expires { get; private set; }
+
+    public DateTimeOffset? LastModified { get; private set; }
+
+    /// <summary>Gets the raw <c>Last-Modified</c> line, sent back as <c>If-Modified-Since</c> byte for byte.</summary>
+    public string? LastModifiedRaw { get; private set; }
+
+    /// <summary>Gets the raw <c>ETag</c> (first line), sent back as <c>If-None-Match</c> byte for byte.</summary>
+    public string? ETag { get; private set; }
+
+    public string[] VaryNames { get; private set; }
+
+    /// <summary>Gets a value indicating whether <c>Vary</c> holds <c>*</c>: the response never matches a later request (§4.1).</summary>
+    public bool VaryStar { get; private set; }
+
+    public bool HasSetCookie { get; private set; }
+
+    public long? ContentLength { get; private set; }
+
+    public bool HasValidator => ETag is not null || LastModifiedRaw is not null;
+
+    /// <summary>Gets, per header line, where it goes when the response is rebuilt (<c>Age</c> is replaced, so skipped).</summary>
+    public HeaderTarget[] Targets { get; private set; }
+
+    public static StoredResponse Parse(HttpCacheEntry entry) => Parse(entry.StatusCode, entry.Headers);
+
+    public static StoredResponse Parse(int statusCode, IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        var result = new StoredResponse(statusCode);
+        var targets = new HeaderTarget[headers.Count];
+        var dateSeen = false;
+        var dateInvalid = false;
+        var ageSeen = false;
+        List<string>? vary = null;
+
+        for (var i = 0; i < headers.Count; i++)
+        {
+            var (name, value) = (headers[i].Key, headers[i].Value);
+            if (string.IsNullOrEmpty(name) || !IsToken(name) || value is null)
+            {
+                result.Unreadable = $"header line {i} has no valid field name or no value";
+                return result;
+            }
+
+            targets[i] = s_contentHeaders.Contains(name) ? HeaderTarget.Content : HeaderTarget.Response;
+
+            if (Is(name, "Cache-Control"))
+            {
+                result.CacheControl.ParseLine(value);
+            }
+            else if (Is(name, "Date"))
+            {
+                // §4.2.1: two different values of a singleton field are not trusted; without a Date the receive time is used.
+                if (HttpDate.TryParse(value, out var date) && (!dateSeen || result.Date == date))
+                {
+                    result.Date = date;
+                }
+                else
+                {
+                    dateInvalid = true;
+                }
+
+                dateSeen = true;
+            }
+            else if (Is(name, "Age"))
+            {
+                targets[i] = HeaderTarget.Skip;
+                if (!ageSeen)
+                {
+                    // §5.1: a list uses its first member; an invalid value is ignored.
+                    var first = value.AsSpan();
+                    var comma = first.IndexOf(',');
+                    if (comma >= 0)
+                    {
+                        first = first[..comma];
+                    }
+
+                    var seconds = CacheDirectives.ParseDeltaSeconds(first.Trim());
+                    result.AgeSeconds = seconds >= 0 ? seconds : 0;
+                    ageSeen = true;
+                }
+            }
+            else if (Is(name, "Expires"))
+            {
+                // §5.3: an invalid date (such as "0") means already expired; two different values are not trusted (§4.2.1).
+                var valid = HttpDate.TryParse(value, out var expires);
+                result.Expires = valid && (!result.HasExpires || result.Expires == expires) ? expires : null;
+                result.HasExpires = true;
+            }
+            else if (Is(name, "Last-Modified"))
+            {
+                if (result.LastModifiedRaw is null)
+                {
+                    result.LastModifiedRaw = value;
+                    result.LastModified = HttpDate.TryParse(value, out var lastModified) ? lastModified : null;
+                }
+            }
+            else if (Is(name, "ETag"))
+            {
+                result.ETag ??= value.Trim();
+            }
+            else if (Is(name, "Vary"))
+            {
+                foreach (var part in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (part == "*")
+                    {
+                        result.VaryStar = true;
+                    }
+                    else
+                    {
+                        vary ??= [];
+                        if (!vary.Contains(part, StringComparer.OrdinalIgnoreCase))
+                        {
+                            vary.Add(part);
+                        }
+                    }
+                }
+            }
+            else if (Is(name, "Set-Cookie") || Is(name, "Set-Cookie2"))
+            {
+                result.HasSetCookie = true;
+            }
+            else if (Is(name, "Content-Length"))
+            {
+                var length = CacheDirectives.ParseDeltaSeconds(value.AsSpan().Trim());
+                result.ContentLength = length >= 0 ? length : null;
+            }
+        }
+
+        if (dateInvalid)
+        {
+            result.Date = null;
+        }
+
+        result.VaryNames = vary?.ToArray() ?? [];
+        result.Targets = targets;
+        return result;
+    }
+
+    private static bool Is(string name, string field) => string.Equals(name, field, StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsToken(string name)
+    {
+        foreach (var c in name)
+        {
+            if (!CacheDirectives.IsTokenChar(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
