@@ -32,7 +32,7 @@ public static partial class StatusHandlingHttpClientBuilderExtensions
         var services = builder.Services;
         services.TryAddSingleton<DistributedCacheMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DistributedHttpCacheOptions>, DistributedHttpCacheOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DistributedHttpCacheOptions>, DistributedCacheRegisteredValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DistributedHttpCacheOptions>, DistributedHttpCacheOptionsCrossValidator>());
 
         var options = services.AddOptions<DistributedHttpCacheOptions>(builder.Name);
         if (configure is not null)

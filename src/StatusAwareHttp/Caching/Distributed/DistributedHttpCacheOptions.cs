@@ -19,14 +19,12 @@ public sealed class DistributedHttpCacheOptions
     /// on without it (a miss, or a write not made) and the distributed cache is bypassed for <see cref="BreakDuration"/>.
     /// Default: 250 ms. Range: 1 ms to 30 s.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:30")]
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
     /// Gets or sets how long the distributed cache is bypassed after a call to it failed or timed out; after it, one
     /// call tries again and, if it succeeds, the cache is used again. Default: 5 seconds. Range: 10 ms to 1 hour.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -36,7 +34,6 @@ public sealed class DistributedHttpCacheOptions
     /// <see cref="TimeSpan.Zero"/> turns the front off: every lookup reads the distributed cache.
     /// Default: 1 second. Range: 0 to 1 hour.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan MemoryFrontLifetime { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
@@ -44,7 +41,7 @@ public sealed class DistributedHttpCacheOptions
     /// text plus a small per-entry overhead); least recently used entries are evicted beyond it.
     /// Default: 16 MiB (16777216). Range: 1 KiB to 2^62.
     /// </summary>
-    [Range(typeof(long), "1024", "4611686018427387904")]
+    [Range(1024.0, 4611686018427387904.0)]
     public long MemoryFrontMaxBytes { get; set; } = 16L * 1024 * 1024;
 
     /// <summary>
@@ -54,7 +51,6 @@ public sealed class DistributedHttpCacheOptions
     /// longer be served (past their freshness and stale windows, without a validator) get the shorter lifetime the
     /// cache gives them. Default: 1 day. Range: 1 second to 365 days.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
     public TimeSpan MaxTimeToLive { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>
@@ -63,7 +59,5 @@ public sealed class DistributedHttpCacheOptions
     /// Default: <c>"StatusAwareHttp:"</c>. 1 to 200 characters.
     /// </summary>
     [Required]
-    [MinLength(1)]
-    [MaxLength(200)]
     public string KeyPrefix { get; set; } = "StatusAwareHttp:";
 }
