@@ -1,5 +1,9 @@
 using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
+using StatusAwareHttp.Caching;
+using StatusAwareHttp.Caching.Distributed.Internal;
+using StatusAwareHttp.Caching.Internal;
 
 namespace StatusAwareHttp.Benchmarks;
 
@@ -19,6 +23,10 @@ public class DistributedCacheBenchmarks
     private HttpClient _front = null!;
     private HttpClient _redisOnly = null!;
     private long _originBefore;
+    private IDistributedCache _distributed = null!;
+    private DistributedHttpCacheStore _store = null!;
+    private string _cacheKey = null!;
+    private string _storeKey = null!;
 
     [GlobalSetup]
     public async Task SetupAsync()
@@ -68,6 +76,15 @@ public class DistributedCacheBenchmarks
         }
 
         _originBefore = _origin.Requests;
+        _distributed = _services.GetRequiredService<IDistributedCache>();
+        _store = (DistributedHttpCacheStore)_services.GetRequiredKeyedService<IHttpCacheStore>("redis");
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(origin, "/fresh"));
+        _cacheKey = CacheKeys.ForGet(request.RequestUri!, request.Headers);
+        _storeKey = _store.StoreKey(_cacheKey);
+        if (await _distributed.GetAsync(_storeKey) is null || await _store.GetAsync(_cacheKey, default) is null)
+        {
+            throw new InvalidOperationException("the /fresh entry is not in Redis");
+        }
     }
 
     [GlobalCleanup]
@@ -96,4 +113,12 @@ public class DistributedCacheBenchmarks
     /// <summary>A fresh 1 KiB hit read from Redis on loopback (front off): one Redis round trip and a deserialisation.</summary>
     [Benchmark]
     public Task<int> DistributedRedisHit() => RequestBenchmarks.GetAsync(_redisOnly, "/fresh");
+
+    /// <summary>For reference: the IDistributedCache (RedisCache) get of that entry's bytes alone, no HTTP.</summary>
+    [Benchmark]
+    public async Task<int> RedisCacheGetOnly() => (await _distributed.GetAsync(_storeKey))!.Length;
+
+    /// <summary>For reference: the store's lookup alone (key hash, timeout, Redis get, reading the format), no HTTP.</summary>
+    [Benchmark]
+    public async Task<int> StoreGetOnly() => (await _store.GetAsync(_cacheKey, default))!.Count;
 }
