@@ -31,11 +31,11 @@ public sealed class StatusHandlingOptions
 
     /// <summary>Gets the answers to 401 challenges. Enabled by default; it acts only once an authenticator or credential is set.</summary>
     [Required]
-    // Add [ValidateObjectMembers] once the section has data annotations (SYSLIB1202 otherwise).
+    [ValidateObjectMembers]
     public AuthenticationOptions Authentication { get; } = new();
 
     /// <summary>Gets how error statuses (4xx, 5xx, 505) are turned into typed errors.</summary>
     [Required]
-    // Add [ValidateObjectMembers] once the section has data annotations (SYSLIB1202 otherwise).
+    [ValidateObjectMembers]
     public ErrorOptions Errors { get; } = new();
 }

@@ -2,7 +2,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 using StatusAwareHttp;
+using StatusAwareHttp.Authentication.Internal;
 using StatusAwareHttp.Caching.Internal;
+using StatusAwareHttp.Errors.Internal;
 using StatusAwareHttp.Internal;
 using StatusAwareHttp.Redirects.Internal;
 
@@ -45,6 +47,9 @@ public static partial class StatusHandlingHttpClientBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StatusAwareHttpMeter>();
         services.TryAddSingleton<RedirectMetrics>();
+        services.TryAddSingleton<ErrorMetrics>();
+        services.TryAddSingleton<AuthenticationMetrics>();
+        services.TryAddSingleton<BearerRefreshCoordinator>();
         services.TryAddSingleton<CacheMetrics>();
         services.TryAddSingleton<HttpCacheRegistry>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, StatusHandlingBuilderFilter>());

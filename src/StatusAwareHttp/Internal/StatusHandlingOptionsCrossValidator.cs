@@ -18,6 +18,18 @@ internal sealed class StatusHandlingOptionsCrossValidator : IValidateOptions<Sta
             }
         }
 
+        var authentication = options.Authentication;
+        var responders = (authentication.Credentials is null ? 0 : 1) + (authentication.BearerTokenProvider is null ? 0 : 1) + (authentication.Authenticator is null ? 0 : 1);
+        if (responders > 1)
+        {
+            failures.Add("Authentication: set only one of Credentials, BearerTokenProvider and Authenticator (each answers every 401 its own way).");
+        }
+
+        if (authentication.Credentials is { } credentials && string.IsNullOrEmpty(credentials.UserName))
+        {
+            failures.Add("Authentication.Credentials has no user name.");
+        }
+
         if (options.Cache.MaxEntryBytes > options.Cache.MaxTotalBytes)
         {
             failures.Add($"Cache.MaxEntryBytes ({options.Cache.MaxEntryBytes}) is larger than Cache.MaxTotalBytes ({options.Cache.MaxTotalBytes}).");

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using StatusAwareHttp.Authentication.Internal;
 using StatusAwareHttp.Caching.Internal;
+using StatusAwareHttp.Errors.Internal;
 using StatusAwareHttp.Redirects.Internal;
 
 namespace StatusAwareHttp.Internal;
@@ -12,6 +14,17 @@ internal static class StatusHandlingPipeline
     {
         var handlers = new List<DelegatingHandler>(5);
         var loggerFactory = services.GetRequiredService<ILoggerFactory>();
+        var errorContext = options.Errors.Enabled
+            ? new ErrorContext(options.Errors, services.GetRequiredService<TimeProvider>(), loggerFactory.CreateLogger<ErrorHandler>(), services.GetRequiredService<ErrorMetrics>())
+            : null;
+
+        // 0. Errors.ThrowOnErrorStatus (opt-in): before everything, so it throws only for the 4xx/5xx that the
+        //    redirects, authentication, cache and retries are done with (a 401 answered or a 503 retried never
+        //    throws), and before HttpClient buffers the body, so only the excerpt of an error body is read.
+        if (errorContext is not null && options.Errors.ThrowOnErrorStatus)
+        {
+            handlers.Add(new ThrowOnErrorHandler(errorContext));
+        }
 
         // 1. Redirects: outermost, so a cached 301 costs no round trip and every hop goes through the cache.
         if (options.Redirects.Enabled)
@@ -23,6 +36,16 @@ internal static class StatusHandlingPipeline
         }
 
         // 2. Authentication (401): outside the cache, so the cache sees the credentials it partitions by.
+        //    Only when something can answer a challenge: with nothing set, a 401 passes untouched at no cost.
+        var authentication = options.Authentication;
+        if (authentication.Enabled && CreateResponder(authentication, services) is { } responder)
+        {
+            handlers.Add(new AuthenticationHandler(
+                authentication,
+                responder,
+                services.GetRequiredService<AuthenticationMetrics>(),
+                loggerFactory.CreateLogger<AuthenticationHandler>()));
+        }
 
         // 3. Cache: outside the retries, so it can serve stale once the retries gave up.
         if (options.Cache.Enabled)
@@ -32,8 +55,29 @@ internal static class StatusHandlingPipeline
 
         // 4. Retries: inside the cache, next to the network.
 
-        // 5. Errors and the 505 fallback: innermost, next to the primary handler.
+        // 5. Errors and the 505 fallback: innermost, next to the primary handler, so a 505 to HTTP/2 is sent again as
+        //    HTTP/1.1 before the retries or the cache see it.
+        if (errorContext is not null)
+        {
+            handlers.Add(new ErrorHandler(errorContext));
+        }
 
         return handlers;
+    }
+
+    private static IChallengeResponder? CreateResponder(Authentication.AuthenticationOptions options, IServiceProvider services)
+    {
+        // The cross validator allows one of the three.
+        if (options.Authenticator is { } authenticator)
+        {
+            return new CustomResponder(authenticator);
+        }
+
+        if (options.BearerTokenProvider is { } provider)
+        {
+            return new BearerResponder(provider, services.GetRequiredService<BearerRefreshCoordinator>());
+        }
+
+        return options.Credentials is { } credentials ? new CredentialResponder(credentials, options.AllowBasicOverHttp) : null;
     }
 }

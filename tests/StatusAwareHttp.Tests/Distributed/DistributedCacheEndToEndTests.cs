@@ -280,7 +280,7 @@ public sealed class DistributedCacheEndToEndTests
     {
         await using var redis = await RedisServer.StartAsync();
         await using var origin = await StartOriginAsync();
-        Action<Caching.Distributed.DistributedHttpCacheOptions> options = o =>
+        Action<StatusAwareHttp.Caching.Distributed.DistributedHttpCacheOptions> options = o =>
         {
             o.MemoryFrontLifetime = TimeSpan.Zero; // every lookup goes to Redis: the outage cannot hide behind the front
             o.BreakDuration = TimeSpan.FromMilliseconds(200);

@@ -84,7 +84,7 @@ internal sealed class CachingHandler : DelegatingHandler
         var directives = CacheHeaders.ReadRequestDirectives(request.Headers);
         var key = CacheKeys.ForGet(uri, request.Headers);
         var variants = await ReadStoreAsync(key, uri, cancellationToken).ConfigureAwait(false);
-        var entry = Select(key, uri, variants, request.Headers);
+        var entry = Select(key, uri, ref variants, request.Headers);
 
         if (entry is null)
         {
@@ -159,8 +159,9 @@ internal sealed class CachingHandler : DelegatingHandler
         bool countMiss,
         CancellationToken cancellationToken)
     {
+        // A caller that asks for a response made after its request (no-cache, max-age=0) does not join an earlier one.
         InFlightRequest? flight = null;
-        if (!directives.NoStore && reason != "request")
+        if (!directives.NoStore && !directives.NoCache && directives.MaxAge is not (0 or CacheDirectives.Invalid) && reason != "request")
         {
             var mine = new InFlightRequest();
             var current = _cache.InFlight.GetOrAdd(key, mine);
@@ -339,7 +340,8 @@ internal sealed class CachingHandler : DelegatingHandler
                 {
                     Log.BodyIncomplete(_logger, UriRedaction.Redact(uri), end);
                 }
-            });
+            },
+            _time);
         var content = new SharedBodyContent(body, body.TryAddReader()!);
         foreach (var field in origin.Headers.NonValidated)
         {
@@ -746,40 +748,35 @@ internal sealed class CachingHandler : DelegatingHandler
         }
     }
 
-    private HttpCacheEntry? Select(string key, Uri uri, IReadOnlyList<HttpCacheEntry>? variants, HttpRequestHeaders headers)
+    /// <summary>The stored response to use for the request (§4.1); an unreadable entry makes the whole key a miss.</summary>
+    private HttpCacheEntry? Select(string key, Uri uri, ref IReadOnlyList<HttpCacheEntry>? variants, HttpRequestHeaders headers)
     {
         if (variants is null)
         {
             return null;
         }
 
+        string? unreadable = null;
         try
         {
-            for (var i = 0; i < variants.Count; i++)
+            for (var i = 0; i < variants.Count && unreadable is null; i++)
             {
-                if (variants[i]?.Parsed.Unreadable is { } reason)
-                {
-                    return Unreadable(key, uri, reason);
-                }
-
-                if (variants[i] is null)
-                {
-                    return Unreadable(key, uri, "a null variant");
-                }
+                unreadable = variants[i] is null ? "a null variant" : variants[i].Parsed.Unreadable;
             }
 
-            return CacheKeys.Select(variants, headers);
+            if (unreadable is null)
+            {
+                return CacheKeys.Select(variants, headers);
+            }
         }
         catch (Exception ex)
         {
-            return Unreadable(key, uri, ex.GetType().Name);
+            unreadable = ex.GetType().Name;
         }
-    }
 
-    private HttpCacheEntry? Unreadable(string key, Uri uri, string reason)
-    {
+        variants = null;
         _metrics.StoreError("read");
-        Log.EntryUnreadable(_logger, UriRedaction.Redact(uri), reason);
+        Log.EntryUnreadable(_logger, UriRedaction.Redact(uri), unreadable);
         _ = RemoveKeyAsync(key, uri);
         return null;
     }

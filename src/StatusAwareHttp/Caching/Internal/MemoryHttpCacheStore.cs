@@ -47,14 +47,11 @@ internal sealed class MemoryHttpCacheStore : IHttpCacheStore, IDisposable
             return ValueTask.CompletedTask;
         }
 
+        // The time-to-live hint is not applied here: a request with max-stale may still use an entry past it, and
+        // the size limit already evicts the least recently used entries when room is needed.
         using var entry = _cache.CreateEntry(key);
         entry.Value = entries;
         entry.Size = size;
-        if (timeToLive is { } ttl)
-        {
-            entry.AbsoluteExpirationRelativeToNow = ttl;
-        }
-
         entry.RegisterPostEvictionCallback(s_onEvicted, _metrics);
         return ValueTask.CompletedTask;
     }

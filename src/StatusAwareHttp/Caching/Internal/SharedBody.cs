@@ -33,13 +33,21 @@ internal sealed record SharedResponse(
 /// The body of one origin response, read once and buffered, readable by any number of callers, each at its own pace,
 /// before and after it is complete. Whichever reader needs bytes not yet read pulls the next chunk from the origin,
 /// on a token of its own, so one caller cancelling or disposing does not cut the others off. When the body ends it is
-/// handed to the store (only when read whole); when the last reader leaves before the end, the origin response is
-/// dropped and nothing is stored. Past <c>maxBytes</c> it is no longer stored; with a single reader the buffer then
-/// keeps only what that reader has not read yet, so a large body streams through in constant memory.
+/// handed to the store (only when read whole). When the last reader leaves before the end, a short rest (at most
+/// <see cref="DrainLimit"/> bytes, as the connection pool would drain anyway to reuse the connection) is still read
+/// and stored, so a redirect or other small response disposed unread is kept; a longer one is dropped, unstored.
+/// Past <c>maxBytes</c> it is no longer stored; with a single reader the buffer then keeps only what that reader has
+/// not read yet, so a large body streams through in constant memory.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The token source is only cancelled, never registered on beyond the origin reads it cancels; it holds no timer or handle to dispose.")]
 internal sealed class SharedBody
 {
+    /// <summary>The most bytes still read, to store the body, after the last reader left.</summary>
+    public const int DrainLimit = 64 * 1024;
+
+    /// <summary>How long that reading may take.</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
+
     private const int ChunkSize = 16 * 1024;
 
     private readonly Lock _lock = new();
@@ -47,7 +55,7 @@ internal sealed class SharedBody
     private readonly long _maxBytes;
     private readonly Func<byte[], ValueTask> _onComplete;
     private readonly Action<string> _onEnd;
-    private readonly CancellationTokenSource _cancel = new();
+    private readonly CancellationTokenSource _cancel;
     private Stream? _stream;
     private byte[] _buffer;
     private long _start;
@@ -58,6 +66,8 @@ internal sealed class SharedBody
     private bool _closed;
     private Exception? _error;
     private int _readers;
+    private bool _draining;
+    private long _drainFrom;
     private TaskCompletionSource? _fill;
     private int _ended;
     private int _originDisposed;
@@ -67,8 +77,10 @@ internal sealed class SharedBody
     /// <param name="maxBytes">The most bytes stored.</param>
     /// <param name="onComplete">Stores the whole body.</param>
     /// <param name="onEnd">Called once, when no more readers may join: complete, failed, abandoned or too large.</param>
-    public SharedBody(HttpContent origin, long? contentLength, long maxBytes, Func<byte[], ValueTask> onComplete, Action<string> onEnd)
+    /// <param name="timeProvider">The clock of the drain timeout.</param>
+    public SharedBody(HttpContent origin, long? contentLength, long maxBytes, Func<byte[], ValueTask> onComplete, Action<string> onEnd, TimeProvider timeProvider)
     {
+        _cancel = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
         _origin = origin;
         ContentLength = contentLength;
         _maxBytes = maxBytes;
@@ -161,10 +173,14 @@ internal sealed class SharedBody
         }
     }
 
-    /// <summary>Removes a reader; when it was the last and the body is not complete, the origin response is dropped.</summary>
+    /// <summary>
+    /// Removes a reader; when it was the last and the body is not complete, the rest is read and stored when short,
+    /// else the origin response is dropped.
+    /// </summary>
     public void Release(Reader reader)
     {
         var abandon = false;
+        var drain = false;
         lock (_lock)
         {
             if (reader.Released)
@@ -174,20 +190,81 @@ internal sealed class SharedBody
 
             reader.Released = true;
             _readers--;
-            if (_readers == 0 && !_complete && _error is null && !_abandoned)
+            if (_readers == 0 && !_complete && _error is null && !_abandoned && !_draining)
             {
-                _abandoned = true;
-                _closed = true;
-                abandon = true;
+                drain = _storing && (ContentLength is not { } length || length - (_start + _count) <= DrainLimit);
+                _draining = drain;
+                abandon = !drain;
             }
         }
 
-        if (abandon)
+        if (drain)
         {
-            _cancel.Cancel();
-            DisposeOrigin();
-            End("the caller disposed the response before reading it whole");
+            _drainFrom = _start + _count;
+            _cancel.CancelAfter(DrainTimeout);
+            _ = DrainAsync();
         }
+        else if (abandon)
+        {
+            Abandon();
+        }
+    }
+
+    private void Abandon()
+    {
+        lock (_lock)
+        {
+            if (_complete || _abandoned)
+            {
+                return;
+            }
+
+            _abandoned = true;
+            _closed = true;
+        }
+
+        _cancel.Cancel();
+        DisposeOrigin();
+        End("the caller disposed the response before reading it whole");
+    }
+
+    /// <summary>Reads the rest with no reader, to store it; gives up past <see cref="DrainLimit"/> bytes.</summary>
+    private async Task DrainAsync()
+    {
+        while (true)
+        {
+            Task wait;
+            var start = false;
+            lock (_lock)
+            {
+                if (_complete || _error is not null || _abandoned)
+                {
+                    return;
+                }
+
+                if (_readers == 0 && _start + _count - _drainFrom > DrainLimit)
+                {
+                    break;
+                }
+
+                if (_fill is null)
+                {
+                    _fill = new TaskCompletionSource();
+                    start = true;
+                }
+
+                wait = _fill.Task;
+            }
+
+            if (start)
+            {
+                _ = FillAsync();
+            }
+
+            await wait.ConfigureAwait(false);
+        }
+
+        Abandon();
     }
 
     /// <summary>Reads the next chunk from the origin (one fill at a time); never throws: failures are kept for the readers.</summary>

@@ -1,0 +1,21 @@
+using System.Diagnostics.Metrics;
+using StatusAwareHttp.Internal;
+
+namespace StatusAwareHttp.Errors.Internal;
+
+/// <summary>Counters of the typed errors and the 505 fallback on the <c>StatusAwareHttp</c> meter.</summary>
+internal sealed class ErrorMetrics
+{
+    private readonly Counter<long> _thrown;
+    private readonly Counter<long> _versionFallbacks;
+
+    public ErrorMetrics(StatusAwareHttpMeter meter)
+    {
+        _thrown = meter.Meter.CreateCounter<long>("statusawarehttp.errors.thrown", "{exception}", "HttpStatusException thrown, by status.");
+        _versionFallbacks = meter.Meter.CreateCounter<long>("statusawarehttp.errors.version_fallback", "{request}", "Requests answered 505 and sent again as HTTP/1.1, by outcome.");
+    }
+
+    public void Thrown(int status) => _thrown.Add(1, new KeyValuePair<string, object?>("http.response.status_code", status));
+
+    public void VersionFallback(string outcome) => _versionFallbacks.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+}
