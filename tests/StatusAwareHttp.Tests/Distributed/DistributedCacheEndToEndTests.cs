@@ -77,8 +77,8 @@ public sealed class DistributedCacheEndToEndTests
     {
         await using var redis = await RedisServer.StartAsync();
         await using var origin = await StartOriginAsync();
-        await using var a = DistributedInstance.Create(redis);
-        await using var b = DistributedInstance.Create(redis);
+        await using var a = await DistributedInstance.CreateAsync(redis);
+        await using var b = await DistributedInstance.CreateAsync(redis);
         var url = origin.Url("/item");
 
         Assert.Equal("v0", await a.Client.GetStringAsync(url));
@@ -100,8 +100,8 @@ public sealed class DistributedCacheEndToEndTests
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var redis = await RedisServer.StartAsync();
         await using var origin = await StartOriginAsync();
-        await using var a = DistributedInstance.Create(redis, time: time);
-        await using var b = DistributedInstance.Create(redis, time: time);
+        await using var a = await DistributedInstance.CreateAsync(redis, time: time);
+        await using var b = await DistributedInstance.CreateAsync(redis, time: time);
         var url = origin.Url("/item");
         var key = a.StoreKey(url);
         Assert.Equal("v0", await a.Client.GetStringAsync(url));
@@ -125,8 +125,8 @@ public sealed class DistributedCacheEndToEndTests
     {
         await using var redis = await RedisServer.StartAsync();
         await using var origin = await StartOriginAsync();
-        await using var a = DistributedInstance.Create(redis);
-        await using var b = DistributedInstance.Create(redis, o => o.MemoryFrontLifetime = TimeSpan.Zero);
+        await using var a = await DistributedInstance.CreateAsync(redis);
+        await using var b = await DistributedInstance.CreateAsync(redis, o => o.MemoryFrontLifetime = TimeSpan.Zero);
         var url = origin.Url("/item");
         Assert.Equal("v0", await a.Client.GetStringAsync(url));
         await a.WaitStoredAsync(a.StoreKey(url));
@@ -144,8 +144,8 @@ public sealed class DistributedCacheEndToEndTests
     {
         await using var redis = await RedisServer.StartAsync();
         await using var origin = await StartOriginAsync();
-        await using var a = DistributedInstance.Create(redis);
-        await using var b = DistributedInstance.Create(redis, o => o.MemoryFrontLifetime = TimeSpan.Zero);
+        await using var a = await DistributedInstance.CreateAsync(redis);
+        await using var b = await DistributedInstance.CreateAsync(redis, o => o.MemoryFrontLifetime = TimeSpan.Zero);
         var url = origin.Url("/lang");
         var key = a.StoreKey(url);
 
@@ -166,8 +166,8 @@ public sealed class DistributedCacheEndToEndTests
     {
         await using var redis = await RedisServer.StartAsync();
         await using var origin = await StartOriginAsync();
-        await using var a = DistributedInstance.Create(redis);
-        await using var b = DistributedInstance.Create(redis, o => o.MemoryFrontLifetime = TimeSpan.Zero);
+        await using var a = await DistributedInstance.CreateAsync(redis);
+        await using var b = await DistributedInstance.CreateAsync(redis, o => o.MemoryFrontLifetime = TimeSpan.Zero);
         var url = origin.Url("/mine?account=42");
 
         Assert.Equal("for Bearer alice", await GetWithAuthorizationAsync(a, url, "Bearer alice-s3cret"));
@@ -197,7 +197,7 @@ public sealed class DistributedCacheEndToEndTests
     {
         await using var redis = await RedisServer.StartAsync();
         await using var origin = await StartOriginAsync();
-        await using var a = DistributedInstance.Create(redis);
+        await using var a = await DistributedInstance.CreateAsync(redis);
         await a.Client.GetStringAsync(origin.Url("/item"));
         await a.Client.GetStringAsync(origin.Url("/etag"));
         var fresh = a.StoreKey(origin.Url("/item"));
@@ -223,8 +223,8 @@ public sealed class DistributedCacheEndToEndTests
     {
         await using var redis = await RedisServer.StartAsync();
         await using var origin = await StartOriginAsync();
-        await using var a = DistributedInstance.Create(redis);
-        await using var b = DistributedInstance.Create(redis);
+        await using var a = await DistributedInstance.CreateAsync(redis);
+        await using var b = await DistributedInstance.CreateAsync(redis);
         var url = origin.Url("/big");
 
         Assert.Equal(s_big, await a.Client.GetByteArrayAsync(url));
@@ -251,8 +251,8 @@ public sealed class DistributedCacheEndToEndTests
     {
         await using var redis = await RedisServer.StartAsync();
         await using var origin = await StartOriginAsync();
-        await using var a = DistributedInstance.Create(redis);
-        await using var b = DistributedInstance.Create(redis);
+        await using var a = await DistributedInstance.CreateAsync(redis);
+        await using var b = await DistributedInstance.CreateAsync(redis);
         var url = origin.Url("/item");
         var key = a.StoreKey(url);
         await a.Client.GetStringAsync(url);
@@ -283,10 +283,11 @@ public sealed class DistributedCacheEndToEndTests
         Action<StatusAwareHttp.Caching.Distributed.DistributedHttpCacheOptions> options = o =>
         {
             o.MemoryFrontLifetime = TimeSpan.Zero; // every lookup goes to Redis: the outage cannot hide behind the front
+            o.OperationTimeout = TimeSpan.FromMilliseconds(250); // the default
             o.BreakDuration = TimeSpan.FromMilliseconds(200);
         };
-        await using var a = DistributedInstance.Create(redis, options);
-        await using var b = DistributedInstance.Create(redis, options);
+        await using var a = await DistributedInstance.CreateAsync(redis, options);
+        await using var b = await DistributedInstance.CreateAsync(redis, options);
         var first = origin.Url("/n/0");
         await a.Client.GetStringAsync(first);
         await a.WaitStoredAsync(a.StoreKey(first));
@@ -333,11 +334,11 @@ public sealed class DistributedCacheEndToEndTests
     {
         await using var redis = await RedisServer.StartAsync();
         await using var origin = await StartOriginAsync();
-        await using var a = DistributedInstance.Create(redis, o =>
+        await using var a = await DistributedInstance.CreateAsync(redis, o =>
         {
             o.MemoryFrontLifetime = TimeSpan.Zero;
             o.OperationTimeout = TimeSpan.FromMilliseconds(100);
-            o.BreakDuration = TimeSpan.FromMilliseconds(300);
+            o.BreakDuration = TimeSpan.FromSeconds(2); // longer than the two requests below take, even on a loaded machine
         }, controllable: true);
         var cache = a.Controllable!;
         cache.Reads = ControllableDistributedCache.Behaviour.Hang;
@@ -374,8 +375,8 @@ public sealed class DistributedCacheEndToEndTests
     {
         await using var redis = await RedisServer.StartAsync();
         await using var origin = await StartOriginAsync();
-        await using var a = DistributedInstance.Create(redis, o => o.BreakDuration = TimeSpan.FromMilliseconds(200), controllable: true);
-        await using var b = DistributedInstance.Create(redis, o => o.MemoryFrontLifetime = TimeSpan.Zero);
+        await using var a = await DistributedInstance.CreateAsync(redis, o => o.BreakDuration = TimeSpan.FromMilliseconds(200), controllable: true);
+        await using var b = await DistributedInstance.CreateAsync(redis, o => o.MemoryFrontLifetime = TimeSpan.Zero);
         var url = origin.Url("/item");
         var key = a.StoreKey(url);
         await a.Client.GetStringAsync(url);
@@ -392,9 +393,10 @@ public sealed class DistributedCacheEndToEndTests
         Assert.Equal("v0", await b.Client.GetStringAsync(url)); // ...which b serves, for now
 
         a.Controllable.Writes = ControllableDistributedCache.Behaviour.Pass;
+        var n = 0;
         await WaitAsync(async () =>
         {
-            await a.Client.GetStringAsync(origin.Url("/n/1")); // any call, once the break is over, probes and replays
+            await a.Client.GetStringAsync(origin.Url($"/n/{++n}")); // any Redis call after the break probes and replays
             return a.Store.PendingRemovals == 0;
         });
 

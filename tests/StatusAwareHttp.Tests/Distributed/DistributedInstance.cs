@@ -45,10 +45,12 @@ internal sealed class DistributedInstance : IAsyncDisposable
     public DistributedHttpCacheStore Store => (DistributedHttpCacheStore)Test.Services.GetRequiredKeyedService<IHttpCacheStore>(TestClient.Name);
 
     /// <summary>
-    /// Makes an instance on <paramref name="redis"/>. With <paramref name="controllable"/>, Redis is reached through a
+    /// Makes an instance on <paramref name="redis"/> and opens its connection (an app's first call connects; tests
+    /// should not race that). With <paramref name="controllable"/>, Redis is reached through a
     /// <see cref="ControllableDistributedCache"/>; otherwise registered the documented way, AddStackExchangeRedisCache.
+    /// Tests that are not about timeouts get a 2 s operation timeout, so a loaded test machine does not trip the circuit.
     /// </summary>
-    public static DistributedInstance Create(
+    public static async Task<DistributedInstance> CreateAsync(
         RedisServer redis,
         Action<DistributedHttpCacheOptions>? configure = null,
         TimeProvider? time = null,
@@ -56,7 +58,11 @@ internal sealed class DistributedInstance : IAsyncDisposable
     {
         ControllableDistributedCache? wrapper = null;
         var client = TestClient.Create(
-            builder: b => b.UseDistributedHttpCache(configure),
+            builder: b => b.UseDistributedHttpCache(o =>
+            {
+                o.OperationTimeout = TimeSpan.FromSeconds(2);
+                configure?.Invoke(o);
+            }),
             services: s =>
             {
                 if (controllable)
@@ -71,7 +77,9 @@ internal sealed class DistributedInstance : IAsyncDisposable
                 }
             },
             time: time);
-        return new DistributedInstance(client, wrapper);
+        var instance = new DistributedInstance(client, wrapper);
+        await instance.Redis.GetAsync("warm-up");
+        return instance;
     }
 
     /// <summary>The key in Redis of an anonymous GET of <paramref name="uri"/>.</summary>

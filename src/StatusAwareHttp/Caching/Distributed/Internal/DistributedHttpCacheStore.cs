@@ -3,7 +3,6 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StatusAwareHttp.Caching.Internal;
 
 namespace StatusAwareHttp.Caching.Distributed.Internal;
 
@@ -52,7 +51,7 @@ internal sealed class DistributedHttpCacheStore : IHttpCacheStore, IDisposable
     private readonly string _clientName;
     private readonly IDistributedCache _cache;
     private readonly TimeProvider _time;
-    private readonly MemoryHttpCacheStore? _front;
+    private readonly MemoryFront? _front;
     private readonly StoreCircuit _circuit;
     private readonly DistributedCacheMetrics _metrics;
     private readonly ILogger _logger;
@@ -71,7 +70,6 @@ internal sealed class DistributedHttpCacheStore : IHttpCacheStore, IDisposable
         IDistributedCache cache,
         DistributedHttpCacheOptions options,
         TimeProvider time,
-        CacheMetrics cacheMetrics,
         DistributedCacheMetrics metrics,
         ILogger logger)
     {
@@ -86,9 +84,7 @@ internal sealed class DistributedHttpCacheStore : IHttpCacheStore, IDisposable
         _maxTimeToLive = options.MaxTimeToLive;
         _keyPrefix = options.KeyPrefix;
         _circuit = new StoreCircuit(time, options.BreakDuration);
-        _front = options.MemoryFrontLifetime > TimeSpan.Zero
-            ? new MemoryHttpCacheStore(options.MemoryFrontMaxBytes, time, cacheMetrics)
-            : null;
+        _front = options.MemoryFrontLifetime > TimeSpan.Zero ? new MemoryFront(options.MemoryFrontMaxBytes, time) : null;
     }
 
     /// <summary>Gets a value indicating whether the distributed cache is in use (the circuit is closed).</summary>
@@ -106,7 +102,6 @@ internal sealed class DistributedHttpCacheStore : IHttpCacheStore, IDisposable
             services.GetRequiredService<IDistributedCache>(),
             options,
             services.GetRequiredService<TimeProvider>(),
-            services.GetRequiredService<CacheMetrics>(),
             services.GetRequiredService<DistributedCacheMetrics>(),
             services.GetRequiredService<ILoggerFactory>().CreateLogger<DistributedHttpCacheStore>());
     }
@@ -117,20 +112,11 @@ internal sealed class DistributedHttpCacheStore : IHttpCacheStore, IDisposable
     public ValueTask<IReadOnlyList<HttpCacheEntry>?> GetAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (_front is not null)
+        if (_front?.Get(key) is { } hit)
         {
-            // The memory store answers synchronously; a front hit costs what a memory store hit costs.
-            var front = _front.GetAsync(key, cancellationToken);
-            if (!front.IsCompletedSuccessfully)
-            {
-                return GetSlowAsync(front, key, cancellationToken);
-            }
-
-            if (front.Result is { } hit)
-            {
-                _metrics.Lookup(DistributedLookup.FrontHit);
-                return new(hit);
-            }
+            // Synchronous and allocation-free: a front hit costs what a memory store hit costs.
+            _metrics.Lookup(DistributedLookup.FrontHit);
+            return new(hit);
         }
 
         return GetFromStoreAsync(key, cancellationToken);
@@ -147,10 +133,7 @@ internal sealed class DistributedHttpCacheStore : IHttpCacheStore, IDisposable
             return;
         }
 
-        if (_front is not null)
-        {
-            await _front.SetAsync(key, entries, Min(timeToLive ?? _frontLifetime, _frontLifetime), cancellationToken).ConfigureAwait(false);
-        }
+        _front?.Set(key, entries, Min(timeToLive ?? _frontLifetime, _frontLifetime));
 
         byte[] payload;
         try
@@ -178,10 +161,7 @@ internal sealed class DistributedHttpCacheStore : IHttpCacheStore, IDisposable
     public async ValueTask RemoveAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (_front is not null)
-        {
-            await _front.RemoveAsync(key, CancellationToken.None).ConfigureAwait(false);
-        }
+        _front?.Remove(key);
 
         // An invalidation follows a change the origin already made: it is not abandoned because the caller stopped
         // waiting (the timeout bounds it), and when the distributed cache cannot take it now, it is made later.
@@ -200,18 +180,6 @@ internal sealed class DistributedHttpCacheStore : IHttpCacheStore, IDisposable
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-    private async ValueTask<IReadOnlyList<HttpCacheEntry>?> GetSlowAsync(
-        ValueTask<IReadOnlyList<HttpCacheEntry>?> front, string key, CancellationToken cancellationToken)
-    {
-        if (await front.ConfigureAwait(false) is { } hit)
-        {
-            _metrics.Lookup(DistributedLookup.FrontHit);
-            return hit;
-        }
-
-        return await GetFromStoreAsync(key, cancellationToken).ConfigureAwait(false);
-    }
 
     private async ValueTask<IReadOnlyList<HttpCacheEntry>?> GetFromStoreAsync(string key, CancellationToken cancellationToken)
     {
@@ -238,12 +206,9 @@ internal sealed class DistributedHttpCacheStore : IHttpCacheStore, IDisposable
 
         _metrics.Lookup(DistributedLookup.Hit);
         Log.ReadFromStore(_logger, entries!.Count, payload.Length, _clientName);
-        if (_front is not null)
-        {
-            // The distributed cache does not say how long the entry has left; the front's lifetime is short, and
-            // the cache judges freshness from the entry itself anyway.
-            await _front.SetAsync(key, entries, _frontLifetime, CancellationToken.None).ConfigureAwait(false);
-        }
+        // The distributed cache does not say how long the entry has left; the front's lifetime is short, and the
+        // cache judges freshness from the entry itself anyway.
+        _front?.Set(key, entries, _frontLifetime);
 
         return entries;
     }
