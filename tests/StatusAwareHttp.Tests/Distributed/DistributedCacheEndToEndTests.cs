@@ -65,6 +65,13 @@ public sealed class DistributedCacheEndToEndTests
             return Results.Text("tagged");
         });
 
+        // Fresh for 10 s, then usable stale for up to 50 s more.
+        app.MapGet("/stale-windows", (HttpContext c) =>
+        {
+            c.Response.Headers.CacheControl = "max-age=10, stale-while-revalidate=30, stale-if-error=50";
+            return Results.Text("windows");
+        });
+
         app.MapGet("/big", (HttpContext c) =>
         {
             c.Response.Headers.CacheControl = "max-age=60";
@@ -200,18 +207,26 @@ public sealed class DistributedCacheEndToEndTests
         await using var a = await DistributedInstance.CreateAsync(redis);
         await a.Client.GetStringAsync(origin.Url("/item"));
         await a.Client.GetStringAsync(origin.Url("/etag"));
+        await a.Client.GetStringAsync(origin.Url("/stale-windows"));
         var fresh = a.StoreKey(origin.Url("/item"));
         var tagged = a.StoreKey(origin.Url("/etag"));
+        var windows = a.StoreKey(origin.Url("/stale-windows"));
         await a.WaitStoredAsync(fresh);
         await a.WaitStoredAsync(tagged);
+        await a.WaitStoredAsync(windows);
 
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
         var freshTtl = await connection.GetDatabase().KeyTimeToLiveAsync(fresh);
         var taggedTtl = await connection.GetDatabase().KeyTimeToLiveAsync(tagged);
+        var windowsTtl = await connection.GetDatabase().KeyTimeToLiveAsync(windows);
 
         // max-age=60 without a validator: unusable after 60 s, so Redis drops it then.
         Assert.NotNull(freshTtl);
         Assert.InRange(freshTtl!.Value, TimeSpan.FromSeconds(50), TimeSpan.FromSeconds(61));
+
+        // max-age=10 and a stale-if-error window of 50 s: servable (on an origin error) for 60 s.
+        Assert.NotNull(windowsTtl);
+        Assert.InRange(windowsTtl!.Value, TimeSpan.FromSeconds(50), TimeSpan.FromSeconds(61));
 
         // A validator keeps it useful (it can be revalidated): kept for MaxTimeToLive, 1 day by default.
         Assert.NotNull(taggedTtl);
