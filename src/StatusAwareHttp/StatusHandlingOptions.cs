@@ -26,7 +26,7 @@ public sealed class StatusHandlingOptions
 
     /// <summary>Gets the retries of 503, 504 and other transient failures. Enabled by default.</summary>
     [Required]
-    // Add [ValidateObjectMembers] once the section has data annotations (SYSLIB1202 otherwise).
+    [ValidateObjectMembers]
     public RetryOptions Retries { get; } = new();
 
     /// <summary>Gets the answers to 401 challenges. Enabled by default; it acts only once an authenticator or credential is set.</summary>

@@ -7,6 +7,7 @@ using StatusAwareHttp.Caching.Internal;
 using StatusAwareHttp.Errors.Internal;
 using StatusAwareHttp.Internal;
 using StatusAwareHttp.Redirects.Internal;
+using StatusAwareHttp.Retries.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -47,6 +48,8 @@ public static partial class StatusHandlingHttpClientBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StatusAwareHttpMeter>();
         services.TryAddSingleton<RedirectMetrics>();
+        services.TryAddSingleton<RetryMetrics>();
+        services.TryAddSingleton<RetryStateRegistry>();
         services.TryAddSingleton<ErrorMetrics>();
         services.TryAddSingleton<AuthenticationMetrics>();
         services.TryAddSingleton<BearerRefreshCoordinator>();

@@ -18,6 +18,14 @@ internal sealed class StatusHandlingOptionsCrossValidator : IValidateOptions<Sta
             }
         }
 
+        foreach (var status in options.Retries.StatusCodes)
+        {
+            if (status is < 400 or > 599)
+            {
+                failures.Add($"Retries.StatusCodes holds {status}; only 4xx and 5xx responses can be retried.");
+            }
+        }
+
         var authentication = options.Authentication;
         var responders = (authentication.Credentials is null ? 0 : 1) + (authentication.BearerTokenProvider is null ? 0 : 1) + (authentication.Authenticator is null ? 0 : 1);
         if (responders > 1)

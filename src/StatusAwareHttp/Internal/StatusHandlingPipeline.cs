@@ -4,6 +4,7 @@ using StatusAwareHttp.Authentication.Internal;
 using StatusAwareHttp.Caching.Internal;
 using StatusAwareHttp.Errors.Internal;
 using StatusAwareHttp.Redirects.Internal;
+using StatusAwareHttp.Retries.Internal;
 
 namespace StatusAwareHttp.Internal;
 
@@ -53,7 +54,17 @@ internal static class StatusHandlingPipeline
             handlers.Add(CachingHandler.Create(clientName, options.Cache, services, loggerFactory));
         }
 
-        // 4. Retries: inside the cache, next to the network.
+        // 4. Retries: inside the cache, next to the network. The gate and the budget outlive the handler (per client name).
+        if (options.Retries.Enabled)
+        {
+            handlers.Add(new RetryHandler(
+                clientName,
+                options.Retries,
+                services.GetRequiredService<RetryStateRegistry>().Get(clientName, options.Retries),
+                services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<RetryMetrics>(),
+                loggerFactory.CreateLogger<RetryHandler>()));
+        }
 
         // 5. Errors and the 505 fallback: innermost, next to the primary handler, so a 505 to HTTP/2 is sent again as
         //    HTTP/1.1 before the retries or the cache see it.

@@ -1,8 +1,90 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace StatusAwareHttp.Retries;
 
-/// <summary>Options of the retries of transient failures (503, 504 and others).</summary>
+// The TimeSpan [Range]s are read by the source-generated validator (Internal/StatusHandlingOptionsValidator.cs),
+// which emits its own trimming-safe copy of the check; the attribute's reflection-based constructor never runs.
+#pragma warning disable IL2026
+
+/// <summary>
+/// Options of the retries of transient failures: 503, 504 and the other <see cref="StatusCodes"/>, and connections
+/// that failed or dropped before a response. Only requests that are safe to send again are retried.
+/// </summary>
 public sealed class RetryOptions
 {
-    /// <summary>Gets or sets a value indicating whether transient failures are retried. Default: <see langword="true"/>.</summary>
+    /// <summary>
+    /// Gets or sets a value indicating whether transient failures are retried. Default: <see langword="true"/>.
+    /// Turn it off when another handler retries (for example <c>AddStandardResilienceHandler()</c>), so that a
+    /// failure is not retried twice.
+    /// </summary>
     public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets the most retries after the first attempt. Default: 3 (so at most 4 requests). Range: 0 to 10;
+    /// 0 retries nothing, but the per-origin gate still holds requests back.
+    /// </summary>
+    [Range(0, 10)]
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>
+    /// Gets the response statuses that are retried. Default: 408, 429, 502, 503, 504. Never 500, 501 or 505 by default:
+    /// those say the request itself failed, and sending it again is likely to fail again. Only 4xx and 5xx are allowed.
+    /// </summary>
+    public ISet<int> StatusCodes { get; } = new HashSet<int> { 408, 429, 502, 503, 504 };
+
+    /// <summary>
+    /// Gets or sets the median delay of the first retry when the response has no <c>Retry-After</c>; later retries
+    /// back off exponentially, with jitter, up to <see cref="MaxRetryAfter"/>. Default: 1 second. Range: 0 to 5 minutes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Gets or sets the longest wait: a <c>Retry-After</c> over it is not waited out (the response goes back at once,
+    /// and <see cref="RetryResponseExtensions.GetRetryAfter"/> gives the delay), the backoff never exceeds it, and the
+    /// per-origin gate never holds longer. Default: 30 seconds. Range: 0 to 1 day.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets or sets the time a request may take, attempts and waits together, counted from when it reaches the retry
+    /// handler. A wait that would end past it is not started: the response goes back at once rather than a timeout
+    /// later. Set it to the client's <see cref="HttpClient.Timeout"/> when you change that. Default: 100 seconds (the
+    /// default <see cref="HttpClient.Timeout"/>). Range: 1 second to 1 day.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan TimeLimit { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>
+    /// Gets or sets a value indicating whether a POST or PATCH that carries an <c>Idempotency-Key</c> header is retried
+    /// (the server then recognises the repeat and does not act twice). Default: <see langword="true"/>. Without the
+    /// header, or with this off, POST and PATCH are never retried; GET, HEAD, OPTIONS, TRACE, PUT and DELETE are.
+    /// </summary>
+    public bool RetryPostWithIdempotencyKey { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets the share of requests that may be retries, as the refill of a token bucket per client: each request
+    /// adds this many tokens and each retry takes one. Default: 0.2 (20%). Range: 0 to 1. During an outage this caps
+    /// the extra traffic at the share, whatever <see cref="MaxRetries"/> is.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double BudgetRatio { get; set; } = 0.2;
+
+    /// <summary>
+    /// Gets or sets the size of the retry budget's token bucket, which starts full: the retries that may be made at
+    /// once before the <see cref="BudgetRatio"/> governs, so isolated failures are always retried. Default: 10.
+    /// Range: 1 to 100000.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int BudgetSize { get; set; } = 10;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether an origin that answered 503 or 429 with <c>Retry-After</c> is given
+    /// that time by the whole client: its other requests to that origin (scheme, host, port) wait for it too, or fail
+    /// fast with <see cref="RetryGateClosedException"/> when they cannot wait that long, instead of stampeding it. The
+    /// gate holds at most <see cref="MaxRetryAfter"/> and opens on the origin's next successful answer.
+    /// Default: <see langword="true"/>.
+    /// </summary>
+    public bool UseOriginGate { get; set; } = true;
 }

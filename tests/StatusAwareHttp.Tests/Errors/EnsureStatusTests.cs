@@ -220,33 +220,31 @@ public sealed class EnsureStatusTests
     [Fact]
     public async Task A50MiBErrorBodyIsReadOnlyUpToTheExcerpt()
     {
-        var sent = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/huge", (HttpContext c) => WriteHugeAsync(c, sent)));
+        await using var server = await StartHugeAsync();
         await using var test = TestClient.Create();
 
         // ResponseHeadersRead: HttpClient itself does not buffer the body, so only EnsureStatusAsync reads it.
-        using var response = await test.Client.GetAsync(server.Url("/huge"), HttpCompletionOption.ResponseHeadersRead);
+        using var response = await test.Client.GetAsync(new Uri(server.BaseAddress, "/huge"), HttpCompletionOption.ResponseHeadersRead);
         var ex = await Assert.ThrowsAsync<HttpStatusException>(() => response.EnsureStatusAsync().AsTask());
 
         Assert.Equal(4096, ex.BodyExcerpt.Length);
         Assert.True(ex.IsBodyTruncated);
         Assert.Equal(FiftyMiB, ex.ContentHeaders.ContentLength);
-        await AssertServerStoppedEarly(sent);
+        await AssertServerStoppedEarly(server);
     }
 
     [Fact]
     public async Task A50MiBErrorBodyIsReadOnlyUpToTheExcerptWhenTheClientThrows()
     {
-        var sent = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/huge", (HttpContext c) => WriteHugeAsync(c, sent)));
+        await using var server = await StartHugeAsync();
         await using var test = TestClient.Create(o => o.Errors.ThrowOnErrorStatus = true);
 
         // The default completion option would buffer the whole body; the handler throws before that.
-        var ex = await Assert.ThrowsAsync<HttpStatusException>(() => test.Client.GetAsync(server.Url("/huge")));
+        var ex = await Assert.ThrowsAsync<HttpStatusException>(() => test.Client.GetAsync(new Uri(server.BaseAddress, "/huge")));
 
         Assert.Equal(HttpStatusCode.InternalServerError, ex.StatusCode);
         Assert.Equal(4096, ex.BodyExcerpt.Length);
-        await AssertServerStoppedEarly(sent);
+        await AssertServerStoppedEarly(server);
     }
 
     [Fact]
@@ -277,37 +275,16 @@ public sealed class EnsureStatusTests
         Assert.Equal(0, response.Content.Headers.ContentLength);
     }
 
-    private static async Task WriteHugeAsync(HttpContext context, TaskCompletionSource<long> sent)
-    {
-        context.Response.StatusCode = 500;
-        context.Response.ContentType = "text/plain";
-        context.Response.ContentLength = FiftyMiB;
-        var chunk = Encoding.ASCII.GetBytes(new string('e', 64 * 1024));
-        long written = 0;
-        try
-        {
-            // Kestrel completes writes to an aborted connection silently, so the loop watches for the abort itself.
-            while (written < FiftyMiB && !context.RequestAborted.IsCancellationRequested)
-            {
-                await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
-                written += chunk.Length;
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException or Microsoft.AspNetCore.Connections.ConnectionResetException)
-        {
-            // The client closed the connection after the excerpt.
-        }
-        finally
-        {
-            sent.TrySetResult(written);
-        }
-    }
+    // A raw socket rather than Kestrel: Kestrel completes writes to a connection the client closed without an error,
+    // so it cannot tell how much of the body went out; a socket's send fails once the peer is gone.
+    private static Task<RawHttpServer> StartHugeAsync() => RawHttpServer.StartStreamingAsync(
+        $"HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\nContent-Length: {FiftyMiB}\r\n\r\n", FiftyMiB);
 
-    private static async Task AssertServerStoppedEarly(TaskCompletionSource<long> sent)
+    private static async Task AssertServerStoppedEarly(RawHttpServer server)
     {
         // The client dropped the connection after the excerpt; what the server got out is the socket buffers' worth,
         // far below the 50 MiB (had the body been read whole, the server would have written it all).
-        var written = await sent.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var written = await server.BodyBytesSent.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(written < 20 * 1024 * 1024, $"the server wrote {written} bytes before the client stopped reading");
     }
 }

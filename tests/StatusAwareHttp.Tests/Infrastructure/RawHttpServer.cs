@@ -13,13 +13,33 @@ public sealed class RawHttpServer : IAsyncDisposable
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly long _streamedBodyBytes;
+    private readonly TaskCompletionSource<long> _bodyBytesSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _requests;
 
-    private RawHttpServer(TcpListener listener, byte[] response)
+    private RawHttpServer(TcpListener listener, byte[] response, long streamedBodyBytes = 0)
     {
         _listener = listener;
+        _streamedBodyBytes = streamedBodyBytes;
         BaseAddress = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/");
         _loop = Task.Run(() => AcceptAsync(response));
+    }
+
+    /// <summary>
+    /// With <see cref="StartStreamingAsync"/>: the body bytes of the first response that the socket accepted before the
+    /// client closed the connection (or all of them). Unlike Kestrel, a raw socket reports a closed peer on the next send.
+    /// </summary>
+    public Task<long> BodyBytesSent => _bodyBytesSent.Task;
+
+    /// <summary>
+    /// Answers with <paramref name="head"/> (status line and headers, ending in an empty line) followed by
+    /// <paramref name="bodyBytes"/> bytes of 'e', written in 64 KiB sends.
+    /// </summary>
+    public static Task<RawHttpServer> StartStreamingAsync(string head, long bodyBytes)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return Task.FromResult(new RawHttpServer(listener, Encoding.ASCII.GetBytes(head), bodyBytes));
     }
 
     public Uri BaseAddress { get; }
@@ -67,6 +87,11 @@ public sealed class RawHttpServer : IAsyncDisposable
 
                     Interlocked.Increment(ref _requests);
                     await stream.WriteAsync(response, _stop.Token);
+                    if (_streamedBodyBytes > 0)
+                    {
+                        await StreamBodyAsync(client.Client);
+                    }
+
                     await stream.FlushAsync(_stop.Token);
                 }
                 catch (Exception) when (_stop.IsCancellationRequested)
@@ -77,6 +102,29 @@ public sealed class RawHttpServer : IAsyncDisposable
                 {
                 }
             }
+        }
+    }
+
+    private async Task StreamBodyAsync(Socket socket)
+    {
+        var chunk = new byte[64 * 1024];
+        Array.Fill(chunk, (byte)'e');
+        long sent = 0;
+        try
+        {
+            while (sent < _streamedBodyBytes)
+            {
+                var size = (int)Math.Min(chunk.Length, _streamedBodyBytes - sent);
+                sent += await socket.SendAsync(chunk.AsMemory(0, size), SocketFlags.None, _stop.Token);
+            }
+        }
+        catch (SocketException)
+        {
+            // The client closed the connection.
+        }
+        finally
+        {
+            _bodyBytesSent.TrySetResult(sent);
         }
     }
 

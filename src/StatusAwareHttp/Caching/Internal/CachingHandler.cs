@@ -332,7 +332,7 @@ internal sealed class CachingHandler : DelegatingHandler
             origin,
             parsed.ContentLength,
             _options.MaxEntryBytes,
-            bytes => StoreAsync(key, uri, variants, new HttpCacheEntry(status, headers, bytes, requestTime, responseTime, vary), replacing: stale),
+            bytes => StoreAsync(key, uri, variants, HttpCacheEntry.Create(parsed, headers, bytes, requestTime, responseTime, vary), replacing: stale),
             end =>
             {
                 EndFlight(key, flight);
@@ -468,17 +468,18 @@ internal sealed class CachingHandler : DelegatingHandler
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.OK && !CacheHeaders.IsConditionalOrRange(request.Headers))
         {
-            await FreshenFromHeadAsync(request, uri, response, requestTime, cancellationToken).ConfigureAwait(false);
+            await FreshenFromHeadAsync(request, uri, response, requestTime).ConfigureAwait(false);
         }
 
         return response;
     }
 
     /// <summary>§4.3.5: a 200 to HEAD updates the stored GET responses it could stand for, or shows them outdated.</summary>
-    private async Task FreshenFromHeadAsync(HttpRequestMessage request, Uri uri, HttpResponseMessage response, DateTimeOffset requestTime, CancellationToken cancellationToken)
+    private async Task FreshenFromHeadAsync(HttpRequestMessage request, Uri uri, HttpResponseMessage response, DateTimeOffset requestTime)
     {
+        // The response is already here: the store is read without the caller's token, so the response is never lost.
         var key = CacheKeys.ForGet(uri, request.Headers);
-        var variants = await ReadStoreAsync(key, uri, cancellationToken).ConfigureAwait(false);
+        var variants = await ReadStoreAsync(key, uri, CancellationToken.None).ConfigureAwait(false);
         if (variants is not { Count: > 0 })
         {
             return;
@@ -642,7 +643,7 @@ internal sealed class CachingHandler : DelegatingHandler
                 return;
             }
 
-            var fresh = new HttpCacheEntry(status, headers, body, requestTime, responseTime, CacheKeys.VaryValues(parsed.VaryNames, snapshot));
+            var fresh = HttpCacheEntry.Create(parsed, headers, body, requestTime, responseTime, CacheKeys.VaryValues(parsed.VaryNames, snapshot));
             await StoreAsync(key, uri, variants, fresh, replacing: entry).ConfigureAwait(false);
         }
         catch (Exception ex)

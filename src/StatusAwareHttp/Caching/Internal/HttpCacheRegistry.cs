@@ -77,6 +77,7 @@ internal sealed class ClientCache : IDisposable
     private readonly CancellationToken _stoppingToken;
     private readonly bool _ownsStore;
     private int _waiting;
+    private int _running;
 
     public ClientCache(string name, IHttpCacheStore store, bool ownsStore)
     {
@@ -109,14 +110,21 @@ internal sealed class ClientCache : IDisposable
     /// </summary>
     public bool TryStartRevalidation(string key, Func<Task> start)
     {
-        if (_stopping.IsCancellationRequested || _revalidations.Count >= MaxBackgroundRevalidations)
+        if (_stoppingToken.IsCancellationRequested)
         {
             return false;
         }
 
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_revalidations.TryAdd(key, gate.Task))
+        if (Interlocked.Increment(ref _running) > MaxBackgroundRevalidations)
         {
+            Interlocked.Decrement(ref _running);
+            return false;
+        }
+
+        var placeholder = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_revalidations.TryAdd(key, placeholder.Task))
+        {
+            Interlocked.Decrement(ref _running);
             return false;
         }
 
@@ -125,11 +133,10 @@ internal sealed class ClientCache : IDisposable
         {
             task = start();
         }
-        catch (Exception ex)
+        catch (Exception)
         {
-            _revalidations.TryRemove(new KeyValuePair<string, Task>(key, gate.Task));
-            gate.SetException(ex);
-            _ = gate.Task.Exception;
+            // Nothing started: the stale response is served all the same.
+            Finish(key, placeholder);
             return false;
         }
 
@@ -137,16 +144,23 @@ internal sealed class ClientCache : IDisposable
         task.ContinueWith(
             static (t, state) =>
             {
-                var (revalidations, key, gate) = ((ConcurrentDictionary<string, Task>, string, TaskCompletionSource))state!;
-                revalidations.TryRemove(new KeyValuePair<string, Task>(key, t));
-                _ = t.Exception;
-                gate.TrySetResult();
+                var (cache, key, placeholder) = ((ClientCache, string, TaskCompletionSource))state!;
+                _ = t.Exception; // observed: the revalidation logs its own failures
+                cache._revalidations.TryRemove(new KeyValuePair<string, Task>(key, t));
+                cache.Finish(key, placeholder);
             },
-            (_revalidations, key, gate),
+            (this, key, placeholder),
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
         return true;
+    }
+
+    private void Finish(string key, TaskCompletionSource placeholder)
+    {
+        _revalidations.TryRemove(new KeyValuePair<string, Task>(key, placeholder.Task));
+        placeholder.TrySetResult();
+        Interlocked.Decrement(ref _running);
     }
 
     /// <summary>Waits until no background revalidation is running (for tests and shutdown).</summary>

@@ -1,0 +1,369 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using StatusAwareHttp.Internal;
+
+namespace StatusAwareHttp.Retries.Internal;
+
+/// <summary>
+/// Retries transient failures by the rules of <see cref="RetryPolicy"/> on a Polly <see cref="ResiliencePipeline{T}"/>
+/// (its loop, exponential backoff and jitter; <c>Retry-After</c> through its delay generator; time from the
+/// <see cref="TimeProvider"/> of DI). Around it, per client: the per-origin gate and the retry budget.
+/// </summary>
+/// <remarks>
+/// The first attempt is sent here, outside Polly: when its outcome is not worth a retry (the common case) the
+/// response goes back with no pipeline run and no allocation of our own. Otherwise the pipeline runs, its first
+/// callback hands it that outcome, and Polly decides, waits and sends the next attempts.
+/// </remarks>
+internal sealed class RetryHandler : DelegatingHandler
+{
+    private static readonly ResiliencePropertyKey<Exchange> s_exchangeKey = new("StatusAwareHttp.Retries.Exchange");
+
+    private static readonly Func<ResilienceContext, Exchange, ValueTask<Outcome<HttpResponseMessage>>> s_attempt =
+        static (context, exchange) => exchange.Handler.AttemptAsync(context, exchange);
+
+    private readonly string _clientName;
+    private readonly bool[] _statuses;
+    private readonly int _maxRetries;
+    private readonly TimeSpan _cap;
+    private readonly TimeSpan _timeLimit;
+    private readonly bool _retryKeyed;
+    private readonly bool _useGate;
+    private readonly double _budgetRatio;
+    private readonly OriginGate _gate;
+    private readonly RetryBudget _budget;
+    private readonly TimeProvider _time;
+    private readonly RetryMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline<HttpResponseMessage>? _pipeline;
+
+    public RetryHandler(string clientName, RetryOptions options, ClientRetryState state, TimeProvider time, RetryMetrics metrics, ILogger logger)
+    {
+        _clientName = clientName;
+        _statuses = RetryPolicy.StatusLookup(options.StatusCodes);
+        _maxRetries = options.MaxRetries;
+        _cap = options.MaxRetryAfter;
+        _timeLimit = options.TimeLimit;
+        _retryKeyed = options.RetryPostWithIdempotencyKey;
+        _useGate = options.UseOriginGate;
+        _budgetRatio = options.BudgetRatio;
+        _gate = state.Gate;
+        _budget = state.Budget;
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+
+        // Built once per handler (IHttpClientFactory rebuilds handlers every few minutes, not per request).
+        if (_maxRetries > 0)
+        {
+            _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
+                .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+                {
+                    MaxRetryAttempts = _maxRetries,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = options.BaseDelay < _cap ? options.BaseDelay : _cap,
+                    MaxDelay = _cap,
+                    ShouldHandle = ShouldRetry,
+                    DelayGenerator = RetryAfterDelay,
+                    OnRetry = OnRetry,
+                })
+                .Build();
+        }
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var start = _time.GetTimestamp();
+        _budget.OnRequest();
+
+        HttpResponseMessage response;
+        try
+        {
+            if (_gate.MaybeClosed)
+            {
+                await PassGateAsync(request, start, cancellationToken).ConfigureAwait(false);
+            }
+
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex) when (_pipeline is not null && RetryPolicy.Classify(ex, cancellationToken.IsCancellationRequested) == RetryReason.ConnectionFailure)
+        {
+            if (!MayResend(request, RetryReason.ConnectionFailure, ex, 0))
+            {
+                throw;
+            }
+
+            return await RetryAsync(request, start, Outcome.FromException<HttpResponseMessage>(ex), null, cancellationToken).ConfigureAwait(false);
+        }
+
+        var retryAfter = Observe(request, response);
+        if (_pipeline is null || RetryPolicy.Classify((int)response.StatusCode, _statuses) == RetryReason.None || !MayResend(request, RetryReason.Status, null, (int)response.StatusCode))
+        {
+            Remember(response, retryAfter);
+            return response;
+        }
+
+        return await RetryAsync(request, start, Outcome.FromResult(response), retryAfter, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseMessage> RetryAsync(HttpRequestMessage request, long start, Outcome<HttpResponseMessage> first, TimeSpan? retryAfter, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        var exchange = new Exchange(this, request, start, first, retryAfter);
+        context.Properties.Set(s_exchangeKey, exchange);
+        try
+        {
+            var outcome = await _pipeline!.ExecuteOutcomeAsync(s_attempt, context, exchange).ConfigureAwait(false);
+
+            // Retries exhausted or refused: the last response goes back (the cache outside may serve stale instead),
+            // a connection failure is rethrown as it was.
+            outcome.ThrowIfException();
+            var response = outcome.Result!;
+            Remember(response, exchange.RetryAfter);
+            return response;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>Polly's callback: the first outcome (already received), then one more attempt per call.</summary>
+    private async ValueTask<Outcome<HttpResponseMessage>> AttemptAsync(ResilienceContext context, Exchange exchange)
+    {
+        if (exchange.First is { } first)
+        {
+            exchange.First = null;
+            return first;
+        }
+
+        exchange.RetryAfter = null;
+        var cancellationToken = context.CancellationToken;
+        if (_gate.MaybeClosed)
+        {
+            await PassGateAsync(exchange.Request, exchange.Start, cancellationToken).ConfigureAwait(false);
+        }
+
+        var response = await base.SendAsync(exchange.Request, cancellationToken).ConfigureAwait(false);
+        exchange.RetryAfter = Observe(exchange.Request, response);
+        return Outcome.FromResult(response);
+    }
+
+    private ValueTask<bool> ShouldRetry(RetryPredicateArguments<HttpResponseMessage> args)
+    {
+        var exchange = args.Context.Properties.GetValue(s_exchangeKey, null!);
+        var cancelled = args.Context.CancellationToken.IsCancellationRequested;
+        var status = args.Outcome.Result is { } result ? (int)result.StatusCode : 0;
+        var reason = args.Outcome.Exception is { } exception
+            ? RetryPolicy.Classify(exception, cancelled)
+            : cancelled ? RetryReason.None : RetryPolicy.Classify(status, _statuses);
+        if (reason == RetryReason.None)
+        {
+            return new(false);
+        }
+
+        var request = exchange.Request;
+        if (args.AttemptNumber >= _maxRetries)
+        {
+            Log.GaveUp(_logger, request.Method.Method, UriRedaction.Redact(request.RequestUri), args.AttemptNumber + 1, Describe(args.Outcome));
+            _metrics.Refused(RetryRefusal.Exhausted);
+            return new(false);
+        }
+
+        var gate = _useGate && _gate.MaybeClosed && request.RequestUri is { IsAbsoluteUri: true } uri
+            ? _gate.Check(uri, _time.GetUtcNow())
+            : GateState.Open;
+        var timeLeft = RetryDelays.TimeLeft(_timeLimit, _time.GetElapsedTime(exchange.Start));
+        var wait = RetryDelays.Choose(exchange.RetryAfter, gate.Left, gate.OverCap, _cap, timeLeft);
+        switch (wait.Kind)
+        {
+            case RetryWaitKind.OverCap:
+                Log.RetryAfterOverCap(_logger, Describe(args.Outcome), request.Method.Method, UriRedaction.Redact(request.RequestUri), wait.Delay, _cap);
+                _metrics.Refused(RetryRefusal.RetryAfterOverCap);
+                return new(false);
+            case RetryWaitKind.PastTimeLeft:
+                Log.PastTimeLeft(_logger, Describe(args.Outcome), request.Method.Method, UriRedaction.Redact(request.RequestUri), wait.Delay, timeLeft);
+                _metrics.Refused(RetryRefusal.PastTimeLeft);
+                return new(false);
+        }
+
+        if (!_budget.TryTakeRetry())
+        {
+            Log.BudgetSpent(_logger, Describe(args.Outcome), request.Method.Method, UriRedaction.Redact(request.RequestUri), _clientName, _budgetRatio);
+            _metrics.Refused(RetryRefusal.Budget);
+            return new(false);
+        }
+
+        exchange.Reason = reason;
+        exchange.PlannedDelay = wait.Kind == RetryWaitKind.Wait ? wait.Delay : null;
+        exchange.DelaySource = wait.Kind != RetryWaitKind.Wait ? "backoff"
+            : exchange.RetryAfter is { } own && own >= wait.Delay ? "Retry-After"
+            : "origin gate";
+        return new(true);
+    }
+
+    private static ValueTask<TimeSpan?> RetryAfterDelay(RetryDelayGeneratorArguments<HttpResponseMessage> args) =>
+        new(args.Context.Properties.GetValue(s_exchangeKey, null!).PlannedDelay);
+
+    private ValueTask OnRetry(OnRetryArguments<HttpResponseMessage> args)
+    {
+        var exchange = args.Context.Properties.GetValue(s_exchangeKey, null!);
+        var request = exchange.Request;
+        var status = args.Outcome.Result is { } result ? (int)result.StatusCode : 0;
+        Log.Retrying(_logger, request.Method.Method, UriRedaction.Redact(request.RequestUri), Describe(args.Outcome), args.AttemptNumber + 1, _maxRetries, args.RetryDelay, exchange.DelaySource);
+        _metrics.Retried(exchange.Reason, status);
+
+        // The dropped response goes back to the connection pool before the wait (its unread body is drained).
+        args.Outcome.Result?.Dispose();
+        return default;
+    }
+
+    /// <summary>Waits at the request's origin gate while it is closed, or fails fast when the request cannot wait.</summary>
+    private async Task PassGateAsync(HttpRequestMessage request, long start, CancellationToken cancellationToken)
+    {
+        if (!_useGate || request.RequestUri is not { IsAbsoluteUri: true } uri)
+        {
+            return;
+        }
+
+        while (true)
+        {
+            var gate = _gate.Check(uri, _time.GetUtcNow());
+            var timeLeft = RetryDelays.TimeLeft(_timeLimit, _time.GetElapsedTime(start));
+            switch (RetryDelays.AtGate(gate.Left, gate.OverCap, timeLeft))
+            {
+                case GateAction.Pass:
+                    return;
+                case GateAction.FailFast:
+                    Log.GateFailFast(_logger, request.Method.Method, UriRedaction.Redact(uri), gate.Left, (int)gate.Status);
+                    _metrics.GateFailedFast();
+                    throw new RetryGateClosedException(OriginGate.Describe(uri), gate.Status, gate.Left);
+                default:
+                    Log.GateWait(_logger, gate.Left, request.Method.Method, UriRedaction.Redact(uri), (int)gate.Status);
+                    _metrics.GateWaited();
+                    await WaitAsync(gate.Left, gate.Opened, cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    private async Task WaitAsync(TimeSpan delay, Task opened, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var timer = Task.Delay(delay, _time, stop.Token);
+        if (await Task.WhenAny(timer, opened).ConfigureAwait(false) == timer)
+        {
+            // Throws when the caller cancelled (or HttpClient.Timeout fired) during the wait.
+            await timer.ConfigureAwait(false);
+        }
+        else
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>Closes or opens the response's origin gate; returns the parsed <c>Retry-After</c> of a failure.</summary>
+    private TimeSpan? Observe(HttpRequestMessage request, HttpResponseMessage response)
+    {
+        var status = (int)response.StatusCode;
+        if (status < 400)
+        {
+            if (_gate.MaybeClosed)
+            {
+                OpenGate(request, status);
+            }
+
+            return null;
+        }
+
+        TimeSpan? retryAfter = null;
+        if ((status is 503 or 429 || RetryPolicy.Classify(status, _statuses) == RetryReason.Status)
+            && RetryAfterParser.TryParse(response, _time.GetUtcNow(), out var delay))
+        {
+            retryAfter = delay;
+        }
+
+        if (_useGate && RetryPolicy.ClosesGate(status, retryAfter) && request.RequestUri is { IsAbsoluteUri: true } uri)
+        {
+            var hold = RetryDelays.GateHold(retryAfter!.Value, _cap);
+            _gate.Close(uri, _time.GetUtcNow() + hold, overCap: retryAfter.Value > _cap, response.StatusCode);
+            Log.GateClosed(_logger, OriginGate.Describe(uri), status, retryAfter.Value, _clientName, hold);
+        }
+        else if (_gate.MaybeClosed && RetryPolicy.OpensGate(status))
+        {
+            OpenGate(request, status);
+        }
+
+        return retryAfter;
+    }
+
+    private void OpenGate(HttpRequestMessage request, int status)
+    {
+        if (request.RequestUri is { IsAbsoluteUri: true } uri && _gate.Open(uri))
+        {
+            Log.GateOpened(_logger, OriginGate.Describe(uri), status, _clientName);
+        }
+    }
+
+    /// <summary>Whether the request may be sent again at all (method, Idempotency-Key, body); logs and counts a refusal.</summary>
+    private bool MayResend(HttpRequestMessage request, RetryReason reason, Exception? exception, int status)
+    {
+        var hasKey = request.Headers.NonValidated.Contains(RetryPolicy.IdempotencyKeyHeader);
+        var refusal = RetryPolicy.CheckRequest(request.Method, hasKey, request.Content, _retryKeyed);
+        if (refusal == RetryRefusal.None)
+        {
+            return true;
+        }
+
+        var outcome = reason == RetryReason.Status ? status.ToString(System.Globalization.CultureInfo.InvariantCulture) : Describe(exception!);
+        if (refusal == RetryRefusal.NotIdempotent)
+        {
+            Log.NotIdempotent(_logger, outcome, request.Method.Method, UriRedaction.Redact(request.RequestUri));
+        }
+        else
+        {
+            Log.BodyNotResendable(_logger, outcome, request.Method.Method, UriRedaction.Redact(request.RequestUri));
+        }
+
+        _metrics.Refused(refusal);
+        return false;
+    }
+
+    private static void Remember(HttpResponseMessage response, TimeSpan? retryAfter)
+    {
+        if (retryAfter is { } delay)
+        {
+            RetryResponseExtensions.SetRetryAfter(response, delay);
+        }
+    }
+
+    private static string Describe(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Exception is { } exception ? Describe(exception) : ((int)outcome.Result!.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Describe(Exception exception) =>
+        exception is HttpRequestException http ? $"{exception.GetType().Name} ({http.HttpRequestError})" : exception.GetType().Name;
+
+    /// <summary>One request's retries: what Polly's callbacks share (held in the rented <see cref="ResilienceContext"/>).</summary>
+    private sealed class Exchange(RetryHandler handler, HttpRequestMessage request, long start, Outcome<HttpResponseMessage> first, TimeSpan? retryAfter)
+    {
+        public RetryHandler Handler { get; } = handler;
+
+        public HttpRequestMessage Request { get; } = request;
+
+        public long Start { get; } = start;
+
+        public Outcome<HttpResponseMessage>? First { get; set; } = first;
+
+        /// <summary>Gets or sets the parsed <c>Retry-After</c> of the last response.</summary>
+        public TimeSpan? RetryAfter { get; set; } = retryAfter;
+
+        public TimeSpan? PlannedDelay { get; set; }
+
+        public RetryReason Reason { get; set; }
+
+        public string DelaySource { get; set; } = "backoff";
+    }
+}

@@ -1,0 +1,48 @@
+using System.Diagnostics.Metrics;
+using StatusAwareHttp.Internal;
+
+namespace StatusAwareHttp.Retries.Internal;
+
+/// <summary>Counters of the retry handler on the <c>StatusAwareHttp</c> meter.</summary>
+internal sealed class RetryMetrics
+{
+    private readonly Counter<long> _retried;
+    private readonly Counter<long> _refused;
+    private readonly Counter<long> _gate;
+
+    public RetryMetrics(StatusAwareHttpMeter meter)
+    {
+        _retried = meter.Meter.CreateCounter<long>("statusawarehttp.retry.retried", "{retry}", "Retries made, by status and reason.");
+        _refused = meter.Meter.CreateCounter<long>("statusawarehttp.retry.refused", "{response}", "Transient failures handed back or rethrown without a retry, by reason (budget refusals among them).");
+        _gate = meter.Meter.CreateCounter<long>("statusawarehttp.retry.gate", "{request}", "Requests held back by their origin's gate, by outcome.");
+    }
+
+    public void Retried(RetryReason reason, int status)
+    {
+        if (reason == RetryReason.Status)
+        {
+            _retried.Add(1, new KeyValuePair<string, object?>("reason", "status"), new KeyValuePair<string, object?>("http.response.status_code", status));
+        }
+        else
+        {
+            _retried.Add(1, new KeyValuePair<string, object?>("reason", "connection_failure"));
+        }
+    }
+
+    public void Refused(RetryRefusal refusal) => _refused.Add(1, new KeyValuePair<string, object?>("reason", RefusalName(refusal)));
+
+    public void GateWaited() => _gate.Add(1, new KeyValuePair<string, object?>("outcome", "waited"));
+
+    public void GateFailedFast() => _gate.Add(1, new KeyValuePair<string, object?>("outcome", "failed_fast"));
+
+    public static string RefusalName(RetryRefusal refusal) => refusal switch
+    {
+        RetryRefusal.NotIdempotent => "not_idempotent",
+        RetryRefusal.BodyNotResendable => "body_not_resendable",
+        RetryRefusal.Exhausted => "exhausted",
+        RetryRefusal.RetryAfterOverCap => "retry_after_over_cap",
+        RetryRefusal.PastTimeLeft => "past_time_left",
+        RetryRefusal.Budget => "budget",
+        _ => "other",
+    };
+}

@@ -1,0 +1,114 @@
+using System.Net.Http;
+using StatusAwareHttp.Internal;
+
+namespace StatusAwareHttp.Retries.Internal;
+
+/// <summary>Why an outcome is worth another attempt.</summary>
+internal enum RetryReason
+{
+    /// <summary>Not transient: handed back (a response) or rethrown (an exception).</summary>
+    None,
+
+    /// <summary>A response whose status is in <see cref="RetryOptions.StatusCodes"/>.</summary>
+    Status,
+
+    /// <summary>A connection that failed or dropped before a response.</summary>
+    ConnectionFailure,
+}
+
+/// <summary>Why a transient outcome goes back to the caller instead of being retried.</summary>
+internal enum RetryRefusal
+{
+    None,
+    NotIdempotent,
+    BodyNotResendable,
+    Exhausted,
+    RetryAfterOverCap,
+    PastTimeLeft,
+    Budget,
+}
+
+/// <summary>Which requests and outcomes are retried (RFC 9110 §9.2.2, §15.5.9, §15.6.3-5), as pure functions.</summary>
+internal static class RetryPolicy
+{
+    /// <summary>The request header of draft-ietf-httpapi-idempotency-key-header that makes a POST or PATCH safe to repeat.</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    /// <summary>The methods RFC 9110 §9.2.2 defines as idempotent: repeating them has the effect of sending them once.</summary>
+    public static bool IsIdempotent(HttpMethod method) =>
+        method == HttpMethod.Get
+        || method == HttpMethod.Head
+        || method == HttpMethod.Options
+        || method == HttpMethod.Trace
+        || method == HttpMethod.Put
+        || method == HttpMethod.Delete;
+
+    /// <summary>Whether this request may be sent again at all, whatever the outcome was.</summary>
+    public static RetryRefusal CheckRequest(HttpMethod method, bool hasIdempotencyKey, HttpContent? content, bool retryPostWithIdempotencyKey)
+    {
+        if (!IsIdempotent(method))
+        {
+            // §9.2.2: a non-idempotent request may have taken effect; only a server-side key makes a repeat harmless.
+            var keyed = retryPostWithIdempotencyKey && hasIdempotencyKey && (method == HttpMethod.Post || method == HttpMethod.Patch);
+            if (!keyed)
+            {
+                return RetryRefusal.NotIdempotent;
+            }
+        }
+
+        // A body goes again whole or the request is not repeated: never an empty or cut-short body.
+        return RequestBody.CanResend(content) ? RetryRefusal.None : RetryRefusal.BodyNotResendable;
+    }
+
+    /// <summary>Whether a response status is retried, given the configured set (as a lookup by status).</summary>
+    public static RetryReason Classify(int status, bool[] retriedStatuses) =>
+        (uint)status < (uint)retriedStatuses.Length && retriedStatuses[status] ? RetryReason.Status : RetryReason.None;
+
+    /// <summary>Whether an exception from below is a connection that failed or dropped before any response.</summary>
+    public static RetryReason Classify(Exception exception, bool cancellationRequested)
+    {
+        // The caller gave up (or HttpClient.Timeout fired): never retried.
+        if (cancellationRequested || exception is not HttpRequestException http)
+        {
+            return RetryReason.None;
+        }
+
+        // Our own refusal to send, and exceptions that carry a status (a response was received), are not connection failures.
+        if (http is RetryGateClosedException || http.StatusCode is not null)
+        {
+            return RetryReason.None;
+        }
+
+        return http.HttpRequestError switch
+        {
+            // Refused, reset or dropped before the response: nothing was answered, another connection may work.
+            HttpRequestError.ConnectionError or HttpRequestError.ResponseEnded or HttpRequestError.HttpProtocolError
+                or HttpRequestError.NameResolutionError or HttpRequestError.Unknown => RetryReason.ConnectionFailure,
+
+            // TLS, authentication, version and configuration errors, and malformed responses, repeat the same way.
+            _ => RetryReason.None,
+        };
+    }
+
+    /// <summary>Builds the lookup of <see cref="Classify(int, bool[])"/> from the configured statuses (4xx and 5xx only).</summary>
+    public static bool[] StatusLookup(IEnumerable<int> statuses)
+    {
+        var lookup = new bool[600];
+        foreach (var status in statuses)
+        {
+            if (status is >= 400 and < 600)
+            {
+                lookup[status] = true;
+            }
+        }
+
+        return lookup;
+    }
+
+    /// <summary>Whether a response closes its origin's gate: 503 (§15.6.4) or 429 (RFC 6585 §4) with a positive <c>Retry-After</c>.</summary>
+    public static bool ClosesGate(int status, TimeSpan? retryAfter) =>
+        status is 503 or 429 && retryAfter > TimeSpan.Zero;
+
+    /// <summary>Whether a response shows its origin is answering again (opens a closed gate): no 5xx, 408 or 429.</summary>
+    public static bool OpensGate(int status) => status < 500 && status is not 408 and not 429;
+}
