@@ -1,6 +1,6 @@
 using StatusAwareHttp.Sample.Tour;
 
-// dotnet run --project samples/StatusAwareHttp.Sample [-- --url <URL>] [--verbose]
+// dotnet run --project samples/StatusAwareHttp.Sample [-- --url <URL>] [--redis <connection>] [--verbose]
 using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(5));
 Console.CancelKeyPress += (_, e) =>
 {
@@ -22,4 +22,19 @@ if (urlIndex >= 0)
     return await UrlProbe.RunAsync(url, Console.Out, verbose, cancel.Token);
 }
 
-return await TourRunner.RunAsync(Console.Out, verbose, cancel.Token);
+// --redis localhost:6379: the demo client keeps its HTTP cache in Redis (UseDistributedHttpCache), shared by every
+// process started with the same connection.
+var redisIndex = Array.IndexOf(args, "--redis");
+string? redis = null;
+if (redisIndex >= 0)
+{
+    if (redisIndex + 1 >= args.Length || args[redisIndex + 1].StartsWith("--", StringComparison.Ordinal))
+    {
+        Console.Error.WriteLine("--redis needs a StackExchange.Redis connection string, such as --redis localhost:6379");
+        return 2;
+    }
+
+    redis = args[redisIndex + 1];
+}
+
+return await TourRunner.RunAsync(Console.Out, verbose, cancel.Token, redis);

@@ -16,7 +16,7 @@ internal static class TourRunner
             .OrderBy(s => s.Order)
             .ToArray();
 
-    public static async Task<int> RunAsync(TextWriter output, bool verbose, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(TextWriter output, bool verbose, CancellationToken cancellationToken, string? redis = null)
     {
         var sections = FindSections();
         await using var demo = await DemoOrigin.StartAsync(sections);
@@ -24,6 +24,13 @@ internal static class TourRunner
         var services = new ServiceCollection();
         services.AddLogging(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.None));
         var client = services.AddHttpClient(DemoClient, c => c.BaseAddress = demo.Origin).AddStatusHandling();
+        if (redis is not null)
+        {
+            // The shared cache: three lines, as in the README.
+            services.AddStackExchangeRedisCache(o => o.Configuration = redis);
+            client.UseDistributedHttpCache();
+        }
+
         foreach (var section in sections)
         {
             section.ConfigureServices(services, client);
@@ -38,6 +45,10 @@ internal static class TourRunner
             demo);
 
         output.WriteLine($"StatusAwareHttp tour: demo origin {demo.Origin} (and {demo.OtherOrigin} as a second origin)");
+        if (redis is not null)
+        {
+            output.WriteLine($"The demo client's HTTP cache is shared through Redis at {redis} (if Redis does not answer, requests go on without it).");
+        }
         var failures = 0;
         var count = 0;
         foreach (var section in sections)

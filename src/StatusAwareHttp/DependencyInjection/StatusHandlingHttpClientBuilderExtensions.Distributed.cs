@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using StatusAwareHttp.Caching;
+using StatusAwareHttp.Caching.Distributed;
+using StatusAwareHttp.Caching.Distributed.Internal;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static partial class StatusHandlingHttpClientBuilderExtensions
+{
+    /// <summary>
+    /// Keeps this client's HTTP cache in the <see cref="IDistributedCache"/> registered in DI (Redis, SQL Server, ...),
+    /// shared by every instance of the app that uses the same client name, with a small in-memory front on each.
+    /// Adds status handling to the client if it has none yet (as <see cref="AddStatusHandling"/> with the defaults).
+    /// </summary>
+    /// <remarks>
+    /// The distributed cache never fails a request: each call to it is bounded by
+    /// <see cref="DistributedHttpCacheOptions.OperationTimeout"/>, and after a failure it is bypassed for
+    /// <see cref="DistributedHttpCacheOptions.BreakDuration"/>. Identical requests in flight are still shared per
+    /// instance only. Registers the client's <see cref="IHttpCacheStore"/> as a keyed singleton under the client name,
+    /// unless one is registered already.
+    /// </remarks>
+    /// <param name="builder">The client's builder.</param>
+    /// <param name="configure">Changes to the defaults; <see langword="null"/> keeps them.</param>
+    /// <returns>The same <paramref name="builder"/>, for chaining.</returns>
+    public static IHttpClientBuilder UseDistributedHttpCache(this IHttpClientBuilder builder, Action<DistributedHttpCacheOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        builder.AddStatusHandling();
+        var services = builder.Services;
+        services.TryAddSingleton<DistributedCacheMetrics>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DistributedHttpCacheOptions>, DistributedHttpCacheOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DistributedHttpCacheOptions>, DistributedHttpCacheOptionsCrossValidator>());
+
+        var options = services.AddOptions<DistributedHttpCacheOptions>(builder.Name);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddKeyedSingleton<IHttpCacheStore>(
+            builder.Name,
+            static (provider, key) => DistributedHttpCacheStore.Create(provider, (string)key!));
+        return builder;
+    }
+}
