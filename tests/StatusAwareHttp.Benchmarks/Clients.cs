@@ -12,6 +12,9 @@ public sealed class Clients : IAsyncDisposable
         Bare = new HttpClient(new SocketsHttpHandler()) { BaseAddress = origin };
 
         var services = new ServiceCollection();
+        services.AddHttpClient("factory", c => c.BaseAddress = origin)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler())
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         services.AddHttpClient("resilience", c => c.BaseAddress = origin)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler())
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
@@ -22,12 +25,16 @@ public sealed class Clients : IAsyncDisposable
             .AddStatusHandling();
         _services = services.BuildServiceProvider();
         var factory = _services.GetRequiredService<IHttpClientFactory>();
+        Factory = factory.CreateClient("factory");
         Resilience = factory.CreateClient("resilience");
         Status = factory.CreateClient("status");
     }
 
     /// <summary>Gets a bare HttpClient on a SocketsHttpHandler: the baseline.</summary>
     public HttpClient Bare { get; }
+
+    /// <summary>Gets a plain IHttpClientFactory client: what every factory client costs before any handler is added.</summary>
+    public HttpClient Factory { get; }
 
     /// <summary>Gets a client with AddStandardResilienceHandler() (Microsoft.Extensions.Http.Resilience).</summary>
     public HttpClient Resilience { get; }
