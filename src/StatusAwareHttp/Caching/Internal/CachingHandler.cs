@@ -259,7 +259,7 @@ internal sealed class CachingHandler : DelegatingHandler
     /// with its body teed into a <see cref="SharedBody"/> that identical requests may read too and that is stored once
     /// read whole. Stands in a stale response for a 5xx where stale-if-error allows.
     /// </summary>
-    private async Task<HttpResponseMessage> OnFullResponseAsync(
+    private async ValueTask<HttpResponseMessage> OnFullResponseAsync(
         HttpRequestMessage request,
         Uri uri,
         HttpResponseMessage response,
@@ -291,11 +291,23 @@ internal sealed class CachingHandler : DelegatingHandler
             _metrics.Lookup(CacheOutcome.Miss);
         }
 
-        var headers = CacheHeaders.Capture(response, responseTime);
-        var parsed = StoredResponse.Parse(status, headers);
-        var lifetime = CacheStrategy.FreshnessLifetime(parsed, responseTime, _heuristic);
-        var refusal = CacheStrategy.CanStore(parsed, directives, lifetime);
-        var tooLarge = refusal == StoreRefusal.None && parsed.ContentLength > _options.MaxEntryBytes;
+        // A response that says no-store is refused without capturing and parsing its lines.
+        List<KeyValuePair<string, string>>? headers = null;
+        StoredResponse? parsed = null;
+        var lifetime = TimeSpan.Zero;
+        var tooLarge = false;
+        var refusal = CacheHeaders.TryReadResponseDirectives(response, out var responseDirectives)
+            ? CacheStrategy.RefusalBeforeParsing(status, directives, responseDirectives)
+            : StoreRefusal.None;
+        if (refusal == StoreRefusal.None)
+        {
+            headers = CacheHeaders.Capture(response, responseTime);
+            parsed = StoredResponse.Parse(status, headers);
+            lifetime = CacheStrategy.FreshnessLifetime(parsed, responseTime, _heuristic);
+            refusal = CacheStrategy.CanStore(parsed, directives, lifetime);
+            tooLarge = refusal == StoreRefusal.None && parsed.ContentLength > _options.MaxEntryBytes;
+        }
+
         if (stale is not null && _logger.IsEnabled(LogLevel.Debug))
         {
             Log.RevalidationReplaced(_logger, UriRedaction.Redact(uri), status);
@@ -326,6 +338,8 @@ internal sealed class CachingHandler : DelegatingHandler
             return response;
         }
 
+        // Not refused: the lines were captured and parsed above.
+        System.Diagnostics.Debug.Assert(headers is not null && parsed is not null, "Captured and parsed when not refused early.");
         var vary = CacheKeys.VaryValues(parsed.VaryNames, snapshot);
         var origin = response.Content;
         var body = new SharedBody(
