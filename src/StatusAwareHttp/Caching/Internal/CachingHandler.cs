@@ -79,11 +79,44 @@ internal sealed class CachingHandler : DelegatingHandler
         return CacheStrategy.IsSafe(method) ? base.SendAsync(request, cancellationToken) : SendUnsafeAsync(request, uri, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> SendGetAsync(HttpRequestMessage request, Uri uri, CancellationToken cancellationToken)
+    /// <summary>
+    /// Looks the GET up. When the store answers at once (the memory store always does) this runs without an async
+    /// frame of its own: the task handed back is the fetch's, the revalidation's, or the served response's.
+    /// </summary>
+    private Task<HttpResponseMessage> SendGetAsync(HttpRequestMessage request, Uri uri, CancellationToken cancellationToken)
     {
-        var directives = CacheHeaders.ReadRequestDirectives(request.Headers);
-        var key = CacheKeys.ForGet(uri, request.Headers);
-        var variants = await ReadStoreAsync(key, uri, cancellationToken).ConfigureAwait(false);
+        CacheDirectives directives;
+        string key;
+        ValueTask<IReadOnlyList<HttpCacheEntry>?> read;
+        try
+        {
+            directives = CacheHeaders.ReadRequestDirectives(request.Headers);
+            key = CacheKeys.ForGet(uri, request.Headers);
+            read = ReadStoreAsync(key, uri, cancellationToken);
+            if (read.IsCompletedSuccessfully)
+            {
+                return OnLookup(request, uri, key, directives, read.Result, cancellationToken);
+            }
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<HttpResponseMessage>(ex);
+        }
+
+        return SendGetAfterReadAsync(request, uri, key, directives, read, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendGetAfterReadAsync(
+        HttpRequestMessage request, Uri uri, string key, CacheDirectives directives, ValueTask<IReadOnlyList<HttpCacheEntry>?> read, CancellationToken cancellationToken)
+    {
+        var variants = await read.ConfigureAwait(false);
+        return await OnLookup(request, uri, key, directives, variants, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What the lookup found decides: served from storage, fetched, or revalidated.</summary>
+    private Task<HttpResponseMessage> OnLookup(
+        HttpRequestMessage request, Uri uri, string key, CacheDirectives directives, IReadOnlyList<HttpCacheEntry>? variants, CancellationToken cancellationToken)
+    {
         var entry = Select(key, uri, ref variants, request.Headers);
 
         if (entry is null)
@@ -91,7 +124,7 @@ internal sealed class CachingHandler : DelegatingHandler
             var miss = variants is { Count: > 0 } ? "vary-miss" : "uri-miss";
             if (directives.OnlyIfCached)
             {
-                return OnlyIfCachedMiss(request, uri);
+                return Task.FromResult(OnlyIfCachedMiss(request, uri));
             }
 
             _metrics.Lookup(CacheOutcome.Miss);
@@ -100,7 +133,7 @@ internal sealed class CachingHandler : DelegatingHandler
                 Log.Miss(_logger, UriRedaction.Redact(uri), miss);
             }
 
-            return await FetchAsync(request, uri, key, variants, directives, miss, stale: null, default, countMiss: false, cancellationToken).ConfigureAwait(false);
+            return FetchAsync(request, uri, key, variants, directives, miss, stale: null, default, countMiss: false, cancellationToken);
         }
 
         var decision = CacheStrategy.Decide(entry, directives, _time.GetUtcNow(), _heuristic);
@@ -113,34 +146,34 @@ internal sealed class CachingHandler : DelegatingHandler
                     Log.Hit(_logger, UriRedaction.Redact(uri), (long)decision.Age.TotalSeconds, (long)decision.TimeToLive.TotalSeconds);
                 }
 
-                return Serve(entry, request, decision.Age, _status.Hit(decision.TimeToLive));
+                return Task.FromResult(Serve(entry, request, decision.Age, _status.Hit(decision.TimeToLive)));
 
             case LookupAction.ServeStale:
                 _metrics.Lookup(CacheOutcome.Stale);
                 LogStale(uri, "max-stale", decision);
-                return Serve(entry, request, decision.Age, _status.Hit(decision.TimeToLive));
+                return Task.FromResult(Serve(entry, request, decision.Age, _status.Hit(decision.TimeToLive)));
 
             case LookupAction.StaleWhileRevalidate:
                 _metrics.Lookup(CacheOutcome.Stale);
                 LogStale(uri, "stale-while-revalidate", decision);
                 StartBackgroundRevalidation(request, uri, key, variants!, entry);
-                return Serve(entry, request, decision.Age, _status.Hit(decision.TimeToLive));
+                return Task.FromResult(Serve(entry, request, decision.Age, _status.Hit(decision.TimeToLive)));
         }
 
         // §5.2.1.7: only-if-cached never goes forward; what is stored cannot be used, so 504.
         if (directives.OnlyIfCached)
         {
-            return OnlyIfCachedMiss(request, uri);
+            return Task.FromResult(OnlyIfCachedMiss(request, uri));
         }
 
         var reason = decision.Reason == ForwardReason.Request ? "request" : "stale";
         if (!entry.Parsed.HasValidator)
         {
             // §4.3.1: nothing to validate with; the request goes forward as it is.
-            return await FetchAsync(request, uri, key, variants, directives, reason, entry, decision, countMiss: true, cancellationToken).ConfigureAwait(false);
+            return FetchAsync(request, uri, key, variants, directives, reason, entry, decision, countMiss: true, cancellationToken);
         }
 
-        return await RevalidateAsync(request, uri, key, variants!, entry, decision, directives, reason, cancellationToken).ConfigureAwait(false);
+        return RevalidateAsync(request, uri, key, variants!, entry, decision, directives, reason, cancellationToken);
     }
 
     /// <summary>
