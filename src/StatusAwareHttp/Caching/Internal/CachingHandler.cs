@@ -373,6 +373,28 @@ internal sealed class CachingHandler : DelegatingHandler
 
         // Not refused: the lines were captured and parsed above.
         System.Diagnostics.Debug.Assert(headers is not null && parsed is not null, "Captured and parsed when not refused early.");
+        ShareBody(response, uri, key, variants, snapshot, headers, parsed, requestTime, responseTime, flight, stale);
+        response.Headers.TryAddWithoutValidation(CacheStatus.FieldName, _status.Forward(reason, status, lifetime));
+        return response;
+    }
+
+    /// <summary>
+    /// Tees the response's body into a <see cref="SharedBody"/> that identical requests may read too and that is stored
+    /// once read whole. A method of its own, so the state its callbacks capture is made only for a response that may be stored.
+    /// </summary>
+    private void ShareBody(
+        HttpResponseMessage response,
+        Uri uri,
+        string key,
+        IReadOnlyList<HttpCacheEntry>? variants,
+        RequestSnapshot snapshot,
+        List<KeyValuePair<string, string>> headers,
+        StoredResponse parsed,
+        DateTimeOffset requestTime,
+        DateTimeOffset responseTime,
+        InFlightRequest? flight,
+        HttpCacheEntry? stale)
+    {
         var vary = CacheKeys.VaryValues(parsed.VaryNames, snapshot);
         var origin = response.Content;
         var body = new SharedBody(
@@ -397,8 +419,6 @@ internal sealed class CachingHandler : DelegatingHandler
 
         response.Content = content;
         flight?.Publish(new SharedResponse(response.StatusCode, response.Version, response.ReasonPhrase, headers, parsed, vary, body));
-        response.Headers.TryAddWithoutValidation(CacheStatus.FieldName, _status.Forward(reason, status, lifetime));
-        return response;
     }
 
     /// <summary>§4.3: validates a stale stored response with the validators it carries.</summary>
