@@ -589,7 +589,7 @@ internal sealed class CachingHandler : DelegatingHandler
 
         if (changed)
         {
-            await WriteVariantsAsync(key, uri, kept).ConfigureAwait(false);
+            await WriteVariantsAsync(key, uri, [.. kept]).ConfigureAwait(false);
         }
     }
 
@@ -866,15 +866,31 @@ internal sealed class CachingHandler : DelegatingHandler
     /// <summary>Stores <paramref name="entry"/> with the other variants of its key, replacing the one it updates.</summary>
     private async ValueTask StoreAsync(string key, Uri uri, IReadOnlyList<HttpCacheEntry>? variants, HttpCacheEntry entry, HttpCacheEntry? replacing)
     {
-        var merged = new List<HttpCacheEntry>((variants?.Count ?? 0) + 1);
-        if (variants is not null)
+        if (await WriteVariantsAsync(key, uri, Merge(variants, entry, replacing)).ConfigureAwait(false))
         {
-            foreach (var variant in variants)
+            _metrics.Stored(entry.Body.Length);
+            if (_logger.IsEnabled(LogLevel.Debug))
             {
-                if (variant is not null && !ReferenceEquals(variant, replacing) && variant.Parsed.Unreadable is null && !SameVariant(variant, entry))
-                {
-                    merged.Add(variant);
-                }
+                Log.Stored(_logger, UriRedaction.Redact(uri), entry.StatusCode, entry.Body.Length);
+            }
+        }
+    }
+
+    /// <summary>The variants kept under the key once <paramref name="entry"/> is stored: the newest <see cref="MaxVariants"/>.</summary>
+    private static HttpCacheEntry[] Merge(IReadOnlyList<HttpCacheEntry>? variants, HttpCacheEntry entry, HttpCacheEntry? replacing)
+    {
+        // The common case, the first variant of its key, needs no list.
+        if (variants is null || variants.Count == 0)
+        {
+            return [entry];
+        }
+
+        var merged = new List<HttpCacheEntry>(variants.Count + 1);
+        foreach (var variant in variants)
+        {
+            if (variant is not null && !ReferenceEquals(variant, replacing) && variant.Parsed.Unreadable is null && !SameVariant(variant, entry))
+            {
+                merged.Add(variant);
             }
         }
 
@@ -884,14 +900,7 @@ internal sealed class CachingHandler : DelegatingHandler
             merged.RemoveRange(0, merged.Count - MaxVariants);
         }
 
-        if (await WriteVariantsAsync(key, uri, merged).ConfigureAwait(false))
-        {
-            _metrics.Stored(entry.Body.Length);
-            if (_logger.IsEnabled(LogLevel.Debug))
-            {
-                Log.Stored(_logger, UriRedaction.Redact(uri), entry.StatusCode, entry.Body.Length);
-            }
-        }
+        return [.. merged];
     }
 
     private async ValueTask RemoveVariantAsync(string key, Uri uri, IReadOnlyList<HttpCacheEntry>? variants, HttpCacheEntry entry)
@@ -908,12 +917,12 @@ internal sealed class CachingHandler : DelegatingHandler
             }
         }
 
-        await WriteVariantsAsync(key, uri, kept).ConfigureAwait(false);
+        await WriteVariantsAsync(key, uri, [.. kept]).ConfigureAwait(false);
     }
 
-    private async ValueTask<bool> WriteVariantsAsync(string key, Uri uri, List<HttpCacheEntry> variants)
+    private async ValueTask<bool> WriteVariantsAsync(string key, Uri uri, HttpCacheEntry[] entries)
     {
-        if (variants.Count == 0)
+        if (entries.Length == 0)
         {
             await RemoveKeyAsync(key, uri).ConfigureAwait(false);
             return false;
@@ -921,7 +930,6 @@ internal sealed class CachingHandler : DelegatingHandler
 
         try
         {
-            var entries = variants.ToArray();
             await _cache.Store.SetAsync(key, entries, CacheStrategy.TimeToLive(entries, _time.GetUtcNow(), _heuristic), CancellationToken.None).ConfigureAwait(false);
             return true;
         }
