@@ -105,6 +105,8 @@ internal sealed class SharedBody
     private readonly Func<byte[], ValueTask> _onComplete;
     private readonly Action<string> _onEnd;
     private readonly CancellationTokenSource _cancel;
+    private readonly TimeProvider _time;
+    private ITimer? _drainTimer;
     private Stream? _stream;
     private byte[] _buffer;
     private long _start;
@@ -129,7 +131,9 @@ internal sealed class SharedBody
     /// <param name="timeProvider">The clock of the drain timeout.</param>
     public SharedBody(HttpContent origin, long? contentLength, long maxBytes, Func<byte[], ValueTask> onComplete, Action<string> onEnd, TimeProvider timeProvider)
     {
-        _cancel = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
+        // No timer until one is needed (the drain): most bodies are read whole by their caller.
+        _cancel = new CancellationTokenSource();
+        _time = timeProvider;
         _origin = origin;
         ContentLength = contentLength;
         _maxBytes = maxBytes;
@@ -250,7 +254,7 @@ internal sealed class SharedBody
         if (drain)
         {
             _drainFrom = _start + _count;
-            _cancel.CancelAfter(DrainTimeout);
+            Volatile.Write(ref _drainTimer, _time.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), _cancel, DrainTimeout, Timeout.InfiniteTimeSpan));
             _ = DrainAsync();
         }
         else if (abandon)
@@ -440,6 +444,7 @@ internal sealed class SharedBody
     {
         if (Interlocked.Exchange(ref _ended, 1) == 0)
         {
+            Interlocked.Exchange(ref _drainTimer, null)?.Dispose();
             _onEnd(reason);
         }
     }
