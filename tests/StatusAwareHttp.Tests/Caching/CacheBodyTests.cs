@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using StatusAwareHttp.Caching.Internal;
 using StatusAwareHttp.Tests.Infrastructure;
 using static StatusAwareHttp.Tests.Caching.CacheTest;
 
@@ -121,6 +122,54 @@ public class CacheBodyTests
         Assert.Equal(2, server.CountFor("/cut"));
         whole.Dispose();
         hit.Dispose();
+    }
+
+    // A small body disposed unread is still read to store it, but for at most SharedBody.DrainTimeout: an origin that
+    // stalls is given up on that clock (the fake one here), unstored, and the key no longer has a request in flight.
+    [Fact]
+    public async Task A_body_disposed_unread_whose_origin_stalls_is_given_up_after_the_drain_timeout()
+    {
+        var time = Time();
+        var stall = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/stall", async (HttpContext context) =>
+        {
+            var call = Interlocked.Increment(ref calls);
+            context.Response.Headers.Date = Http(time.GetUtcNow());
+            context.Response.Headers.CacheControl = "max-age=60";
+            context.Response.ContentLength = 10_000;
+            if (call == 1)
+            {
+                await context.Response.Body.WriteAsync(new byte[1_000]);
+                await context.Response.Body.FlushAsync();
+                await stall.Task.WaitAsync(context.RequestAborted);
+                return;
+            }
+
+            await context.Response.Body.WriteAsync(new byte[10_000]);
+        }));
+        await using var client = Client(time, o => o.Retries.Enabled = false);
+        var state = State(client);
+
+        using (await client.Client.GetAsync(server.Url("stall"), HttpCompletionOption.ResponseHeadersRead))
+        {
+        }
+
+        // Draining: the request is still in flight until the timeout on the fake clock.
+        await Task.Delay(50);
+        Assert.False(state.InFlight.IsEmpty);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Task.Delay(50);
+        Assert.False(state.InFlight.IsEmpty);
+        time.Advance(SharedBody.DrainTimeout);
+        await WaitUntil(() => state.InFlight.IsEmpty, "the drain is given up");
+
+        var (second, body) = await GetAsync(client, server.Url("stall"));
+        Assert.Equal(10_000, body.Length);
+        Assert.Contains("fwd=uri-miss", Status(second), StringComparison.Ordinal); // the stalled body was not stored
+        Assert.Equal(2, server.CountFor("/stall"));
+        second.Dispose();
+        stall.TrySetResult();
     }
 
     // Stored header values are kept byte for byte as the origin sent them; hop-by-hop fields are not stored.

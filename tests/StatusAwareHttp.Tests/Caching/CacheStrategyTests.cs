@@ -65,6 +65,29 @@ public partial class CacheStrategyTests
         var response = Response(status, headers);
         var lifetime = CacheStrategy.FreshnessLifetime(response, s_date, s_heuristic);
         Assert.Equal(Enum.Parse<StoreRefusal>(expected), CacheStrategy.CanStore(response, Request(requestCacheControl), lifetime));
+
+        // The early answer (from the status and Cache-Control alone, on readable lines) never contradicts the full one.
+        if (response.Unreadable is null)
+        {
+            var early = CacheStrategy.RefusalBeforeParsing(status, Request(requestCacheControl), response.CacheControl);
+            Assert.True(early == StoreRefusal.None || early == Enum.Parse<StoreRefusal>(expected), $"early {early}, full {expected}");
+        }
+    }
+
+    // The early refusal: only a response's no-store, and only where no earlier rule of CanStore could answer first.
+    [Theory]
+    [InlineData(200, "no-store", "", "NoStoreResponse")] // §5.2.2.5
+    [InlineData(404, "no-store, max-age=60", "", "NoStoreResponse")]
+    [InlineData(200, "max-age=60", "", "None")] // storable: the full parse decides
+    [InlineData(200, "", "", "None")]
+    [InlineData(206, "no-store", "", "None")] // §3.4 answers first
+    [InlineData(304, "no-store", "", "None")] // §4.3.4 answers first
+    [InlineData(100, "no-store", "", "None")] // §3: not final
+    [InlineData(200, "no-store", "no-store", "None")] // §5.2.1.5: the request's no-store answers first
+    [InlineData(200, "no-store, must-understand", "", "None")] // §5.2.2.3: must-understand needs the full parse
+    public void Refusal_before_parsing(int status, string cacheControl, string requestCacheControl, string expected)
+    {
+        Assert.Equal(Enum.Parse<StoreRefusal>(expected), CacheStrategy.RefusalBeforeParsing(status, Request(requestCacheControl), Request(cacheControl)));
     }
 
     // §4.2.1 freshness lifetime, §4.2.2 heuristic freshness, §5.3 Expires.

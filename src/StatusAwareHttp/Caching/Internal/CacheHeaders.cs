@@ -65,6 +65,57 @@ internal static class CacheHeaders
     }
 
     /// <summary>
+    /// The response's <c>Cache-Control</c> read from its header lines as <see cref="StoredResponse.Parse(int, IReadOnlyList{KeyValuePair{string, string}})"/>
+    /// reads it from the lines <see cref="Capture"/> keeps, without capturing them; false when that cannot be told this
+    /// way (a field name that is not a token, or <c>Connection</c> naming <c>Cache-Control</c>).
+    /// </summary>
+    public static bool TryReadResponseDirectives(HttpResponseMessage response, out CacheDirectives directives)
+    {
+        directives = CacheDirectives.Empty;
+        if (!NamesAreTokens(response.Headers.NonValidated) || (response.Content is { } content && !NamesAreTokens(content.Headers.NonValidated)))
+        {
+            return false;
+        }
+
+        if (response.Headers.NonValidated.TryGetValues("Connection", out var connection))
+        {
+            foreach (var line in connection)
+            {
+                foreach (var range in line.AsSpan().Split(','))
+                {
+                    if (line.AsSpan(range).Trim().Equals("Cache-Control", StringComparison.OrdinalIgnoreCase))
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        if (response.Headers.NonValidated.TryGetValues("Cache-Control", out var lines))
+        {
+            foreach (var line in lines)
+            {
+                directives.ParseLine(line);
+            }
+        }
+
+        return true;
+    }
+
+    private static bool NamesAreTokens(HttpHeadersNonValidated headers)
+    {
+        foreach (var field in headers)
+        {
+            if (!StoredResponse.IsToken(field.Key))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// The response's header lines, values raw (as received, never re-serialised), hop-by-hop fields and the fields
     /// <c>Connection</c> names left out; a <c>Date</c> is added when there is none (RFC 9110 §6.6.1).
     /// </summary>

@@ -310,8 +310,15 @@ internal sealed class RequestSnapshot
         _lines = lines;
     }
 
+    private static readonly RequestSnapshot s_empty = new([]);
+
     public static RequestSnapshot Take(HttpRequestHeaders headers)
     {
+        if (headers.NonValidated.Count == 0)
+        {
+            return s_empty;
+        }
+
         var lines = new KeyValuePair<string, HeaderStringValues>[headers.NonValidated.Count];
         var i = 0;
         foreach (var line in headers.NonValidated)

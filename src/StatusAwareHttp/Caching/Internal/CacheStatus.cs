@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 
@@ -7,6 +8,13 @@ namespace StatusAwareHttp.Caching.Internal;
 internal sealed class CacheStatus
 {
     public const string FieldName = "Cache-Status";
+
+    /// <summary>The most distinct forward values remembered; past it, further values are built each time.</summary>
+    internal const int MaxRemembered = 256;
+
+    /// <summary>Forward values already built: the same few (a miss forwarded, a store with one lifetime) repeat on every request.</summary>
+    private readonly ConcurrentDictionary<(string Reason, int Status, long Ttl, string? Detail), string> _forwards = new();
+    private int _remembered;
 
     public CacheStatus(string cacheName)
     {
@@ -21,6 +29,28 @@ internal sealed class CacheStatus
 
     /// <summary>Went forward (§2.2) for <paramref name="reason"/>, with the next hop's status (§2.3) when there was one.</summary>
     public string Forward(string reason, int? status, TimeSpan? timeToLive = null, bool stored = false, bool collapsed = false, string? detail = null)
+    {
+        if (status is not { } code || stored || collapsed)
+        {
+            return Build(reason, status, timeToLive, stored, collapsed, detail);
+        }
+
+        var key = (reason, code, timeToLive is { } t ? Seconds(t) : long.MinValue, detail);
+        if (_forwards.TryGetValue(key, out var value))
+        {
+            return value;
+        }
+
+        value = Build(reason, status, timeToLive, stored: false, collapsed: false, detail);
+        if (Volatile.Read(ref _remembered) < MaxRemembered && _forwards.TryAdd(key, value))
+        {
+            Interlocked.Increment(ref _remembered);
+        }
+
+        return value;
+    }
+
+    private string Build(string reason, int? status, TimeSpan? timeToLive, bool stored, bool collapsed, string? detail)
     {
         var builder = new StringBuilder(Identifier.Length + 64);
         builder.Append(Identifier).Append("; fwd=").Append(reason);

@@ -151,6 +151,24 @@ internal static class CacheStrategy
         return StoreRefusal.None;
     }
 
+    /// <summary>
+    /// What <see cref="CanStore"/> would answer, told from the status and the two <c>Cache-Control</c> values alone:
+    /// <see cref="StoreRefusal.NoStoreResponse"/> for a response that says no-store (most responses never stored), or
+    /// <see cref="StoreRefusal.None"/> when the response's other lines are needed to tell. The caller has checked that
+    /// the lines are readable.
+    /// </summary>
+    public static StoreRefusal RefusalBeforeParsing(int status, in CacheDirectives request, in CacheDirectives response)
+    {
+        // CanStore's earlier rules (206, non-final or 304, the request's no-store, must-understand) need the full answer.
+        if (status is 206 or < 200 or 304 || request.NoStore || response.MustUnderstand)
+        {
+            return StoreRefusal.None;
+        }
+
+        // §5.2.2.5: no-store.
+        return response.NoStore ? StoreRefusal.NoStoreResponse : StoreRefusal.None;
+    }
+
     /// <summary>The freshness lifetime (§4.2.1), with heuristic freshness (§4.2.2) when no explicit expiration is given.</summary>
     public static TimeSpan FreshnessLifetime(StoredResponse response, DateTimeOffset responseTime, HeuristicSettings heuristic)
     {

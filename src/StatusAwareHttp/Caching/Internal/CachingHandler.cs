@@ -79,11 +79,44 @@ internal sealed class CachingHandler : DelegatingHandler
         return CacheStrategy.IsSafe(method) ? base.SendAsync(request, cancellationToken) : SendUnsafeAsync(request, uri, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> SendGetAsync(HttpRequestMessage request, Uri uri, CancellationToken cancellationToken)
+    /// <summary>
+    /// Looks the GET up. When the store answers at once (the memory store always does) this runs without an async
+    /// frame of its own: the task handed back is the fetch's, the revalidation's, or the served response's.
+    /// </summary>
+    private Task<HttpResponseMessage> SendGetAsync(HttpRequestMessage request, Uri uri, CancellationToken cancellationToken)
     {
-        var directives = CacheHeaders.ReadRequestDirectives(request.Headers);
-        var key = CacheKeys.ForGet(uri, request.Headers);
-        var variants = await ReadStoreAsync(key, uri, cancellationToken).ConfigureAwait(false);
+        CacheDirectives directives;
+        string key;
+        ValueTask<IReadOnlyList<HttpCacheEntry>?> read;
+        try
+        {
+            directives = CacheHeaders.ReadRequestDirectives(request.Headers);
+            key = CacheKeys.ForGet(uri, request.Headers);
+            read = ReadStoreAsync(key, uri, cancellationToken);
+            if (read.IsCompletedSuccessfully)
+            {
+                return OnLookup(request, uri, key, directives, read.Result, cancellationToken);
+            }
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<HttpResponseMessage>(ex);
+        }
+
+        return SendGetAfterReadAsync(request, uri, key, directives, read, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendGetAfterReadAsync(
+        HttpRequestMessage request, Uri uri, string key, CacheDirectives directives, ValueTask<IReadOnlyList<HttpCacheEntry>?> read, CancellationToken cancellationToken)
+    {
+        var variants = await read.ConfigureAwait(false);
+        return await OnLookup(request, uri, key, directives, variants, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What the lookup found decides: served from storage, fetched, or revalidated.</summary>
+    private Task<HttpResponseMessage> OnLookup(
+        HttpRequestMessage request, Uri uri, string key, CacheDirectives directives, IReadOnlyList<HttpCacheEntry>? variants, CancellationToken cancellationToken)
+    {
         var entry = Select(key, uri, ref variants, request.Headers);
 
         if (entry is null)
@@ -91,7 +124,7 @@ internal sealed class CachingHandler : DelegatingHandler
             var miss = variants is { Count: > 0 } ? "vary-miss" : "uri-miss";
             if (directives.OnlyIfCached)
             {
-                return OnlyIfCachedMiss(request, uri);
+                return Task.FromResult(OnlyIfCachedMiss(request, uri));
             }
 
             _metrics.Lookup(CacheOutcome.Miss);
@@ -100,7 +133,7 @@ internal sealed class CachingHandler : DelegatingHandler
                 Log.Miss(_logger, UriRedaction.Redact(uri), miss);
             }
 
-            return await FetchAsync(request, uri, key, variants, directives, miss, stale: null, default, countMiss: false, cancellationToken).ConfigureAwait(false);
+            return FetchAsync(request, uri, key, variants, directives, miss, stale: null, default, countMiss: false, cancellationToken);
         }
 
         var decision = CacheStrategy.Decide(entry, directives, _time.GetUtcNow(), _heuristic);
@@ -113,34 +146,34 @@ internal sealed class CachingHandler : DelegatingHandler
                     Log.Hit(_logger, UriRedaction.Redact(uri), (long)decision.Age.TotalSeconds, (long)decision.TimeToLive.TotalSeconds);
                 }
 
-                return Serve(entry, request, decision.Age, _status.Hit(decision.TimeToLive));
+                return Task.FromResult(Serve(entry, request, decision.Age, _status.Hit(decision.TimeToLive)));
 
             case LookupAction.ServeStale:
                 _metrics.Lookup(CacheOutcome.Stale);
                 LogStale(uri, "max-stale", decision);
-                return Serve(entry, request, decision.Age, _status.Hit(decision.TimeToLive));
+                return Task.FromResult(Serve(entry, request, decision.Age, _status.Hit(decision.TimeToLive)));
 
             case LookupAction.StaleWhileRevalidate:
                 _metrics.Lookup(CacheOutcome.Stale);
                 LogStale(uri, "stale-while-revalidate", decision);
                 StartBackgroundRevalidation(request, uri, key, variants!, entry);
-                return Serve(entry, request, decision.Age, _status.Hit(decision.TimeToLive));
+                return Task.FromResult(Serve(entry, request, decision.Age, _status.Hit(decision.TimeToLive)));
         }
 
         // §5.2.1.7: only-if-cached never goes forward; what is stored cannot be used, so 504.
         if (directives.OnlyIfCached)
         {
-            return OnlyIfCachedMiss(request, uri);
+            return Task.FromResult(OnlyIfCachedMiss(request, uri));
         }
 
         var reason = decision.Reason == ForwardReason.Request ? "request" : "stale";
         if (!entry.Parsed.HasValidator)
         {
             // §4.3.1: nothing to validate with; the request goes forward as it is.
-            return await FetchAsync(request, uri, key, variants, directives, reason, entry, decision, countMiss: true, cancellationToken).ConfigureAwait(false);
+            return FetchAsync(request, uri, key, variants, directives, reason, entry, decision, countMiss: true, cancellationToken);
         }
 
-        return await RevalidateAsync(request, uri, key, variants!, entry, decision, directives, reason, cancellationToken).ConfigureAwait(false);
+        return RevalidateAsync(request, uri, key, variants!, entry, decision, directives, reason, cancellationToken);
     }
 
     /// <summary>
@@ -259,7 +292,7 @@ internal sealed class CachingHandler : DelegatingHandler
     /// with its body teed into a <see cref="SharedBody"/> that identical requests may read too and that is stored once
     /// read whole. Stands in a stale response for a 5xx where stale-if-error allows.
     /// </summary>
-    private async Task<HttpResponseMessage> OnFullResponseAsync(
+    private async ValueTask<HttpResponseMessage> OnFullResponseAsync(
         HttpRequestMessage request,
         Uri uri,
         HttpResponseMessage response,
@@ -291,11 +324,23 @@ internal sealed class CachingHandler : DelegatingHandler
             _metrics.Lookup(CacheOutcome.Miss);
         }
 
-        var headers = CacheHeaders.Capture(response, responseTime);
-        var parsed = StoredResponse.Parse(status, headers);
-        var lifetime = CacheStrategy.FreshnessLifetime(parsed, responseTime, _heuristic);
-        var refusal = CacheStrategy.CanStore(parsed, directives, lifetime);
-        var tooLarge = refusal == StoreRefusal.None && parsed.ContentLength > _options.MaxEntryBytes;
+        // A response that says no-store is refused without capturing and parsing its lines.
+        List<KeyValuePair<string, string>>? headers = null;
+        StoredResponse? parsed = null;
+        var lifetime = TimeSpan.Zero;
+        var tooLarge = false;
+        var refusal = CacheHeaders.TryReadResponseDirectives(response, out var responseDirectives)
+            ? CacheStrategy.RefusalBeforeParsing(status, directives, responseDirectives)
+            : StoreRefusal.None;
+        if (refusal == StoreRefusal.None)
+        {
+            headers = CacheHeaders.Capture(response, responseTime);
+            parsed = StoredResponse.Parse(status, headers);
+            lifetime = CacheStrategy.FreshnessLifetime(parsed, responseTime, _heuristic);
+            refusal = CacheStrategy.CanStore(parsed, directives, lifetime);
+            tooLarge = refusal == StoreRefusal.None && parsed.ContentLength > _options.MaxEntryBytes;
+        }
+
         if (stale is not null && _logger.IsEnabled(LogLevel.Debug))
         {
             Log.RevalidationReplaced(_logger, UriRedaction.Redact(uri), status);
@@ -326,6 +371,30 @@ internal sealed class CachingHandler : DelegatingHandler
             return response;
         }
 
+        // Not refused: the lines were captured and parsed above.
+        System.Diagnostics.Debug.Assert(headers is not null && parsed is not null, "Captured and parsed when not refused early.");
+        ShareBody(response, uri, key, variants, snapshot, headers, parsed, requestTime, responseTime, flight, stale);
+        response.Headers.TryAddWithoutValidation(CacheStatus.FieldName, _status.Forward(reason, status, lifetime));
+        return response;
+    }
+
+    /// <summary>
+    /// Tees the response's body into a <see cref="SharedBody"/> that identical requests may read too and that is stored
+    /// once read whole. A method of its own, so the state its callbacks capture is made only for a response that may be stored.
+    /// </summary>
+    private void ShareBody(
+        HttpResponseMessage response,
+        Uri uri,
+        string key,
+        IReadOnlyList<HttpCacheEntry>? variants,
+        RequestSnapshot snapshot,
+        List<KeyValuePair<string, string>> headers,
+        StoredResponse parsed,
+        DateTimeOffset requestTime,
+        DateTimeOffset responseTime,
+        InFlightRequest? flight,
+        HttpCacheEntry? stale)
+    {
         var vary = CacheKeys.VaryValues(parsed.VaryNames, snapshot);
         var origin = response.Content;
         var body = new SharedBody(
@@ -350,8 +419,6 @@ internal sealed class CachingHandler : DelegatingHandler
 
         response.Content = content;
         flight?.Publish(new SharedResponse(response.StatusCode, response.Version, response.ReasonPhrase, headers, parsed, vary, body));
-        response.Headers.TryAddWithoutValidation(CacheStatus.FieldName, _status.Forward(reason, status, lifetime));
-        return response;
     }
 
     /// <summary>§4.3: validates a stale stored response with the validators it carries.</summary>
@@ -522,7 +589,7 @@ internal sealed class CachingHandler : DelegatingHandler
 
         if (changed)
         {
-            await WriteVariantsAsync(key, uri, kept).ConfigureAwait(false);
+            await WriteVariantsAsync(key, uri, [.. kept]).ConfigureAwait(false);
         }
     }
 
@@ -799,15 +866,31 @@ internal sealed class CachingHandler : DelegatingHandler
     /// <summary>Stores <paramref name="entry"/> with the other variants of its key, replacing the one it updates.</summary>
     private async ValueTask StoreAsync(string key, Uri uri, IReadOnlyList<HttpCacheEntry>? variants, HttpCacheEntry entry, HttpCacheEntry? replacing)
     {
-        var merged = new List<HttpCacheEntry>((variants?.Count ?? 0) + 1);
-        if (variants is not null)
+        if (await WriteVariantsAsync(key, uri, Merge(variants, entry, replacing)).ConfigureAwait(false))
         {
-            foreach (var variant in variants)
+            _metrics.Stored(entry.Body.Length);
+            if (_logger.IsEnabled(LogLevel.Debug))
             {
-                if (variant is not null && !ReferenceEquals(variant, replacing) && variant.Parsed.Unreadable is null && !SameVariant(variant, entry))
-                {
-                    merged.Add(variant);
-                }
+                Log.Stored(_logger, UriRedaction.Redact(uri), entry.StatusCode, entry.Body.Length);
+            }
+        }
+    }
+
+    /// <summary>The variants kept under the key once <paramref name="entry"/> is stored: the newest <see cref="MaxVariants"/>.</summary>
+    private static HttpCacheEntry[] Merge(IReadOnlyList<HttpCacheEntry>? variants, HttpCacheEntry entry, HttpCacheEntry? replacing)
+    {
+        // The common case, the first variant of its key, needs no list.
+        if (variants is null || variants.Count == 0)
+        {
+            return [entry];
+        }
+
+        var merged = new List<HttpCacheEntry>(variants.Count + 1);
+        foreach (var variant in variants)
+        {
+            if (variant is not null && !ReferenceEquals(variant, replacing) && variant.Parsed.Unreadable is null && !SameVariant(variant, entry))
+            {
+                merged.Add(variant);
             }
         }
 
@@ -817,14 +900,7 @@ internal sealed class CachingHandler : DelegatingHandler
             merged.RemoveRange(0, merged.Count - MaxVariants);
         }
 
-        if (await WriteVariantsAsync(key, uri, merged).ConfigureAwait(false))
-        {
-            _metrics.Stored(entry.Body.Length);
-            if (_logger.IsEnabled(LogLevel.Debug))
-            {
-                Log.Stored(_logger, UriRedaction.Redact(uri), entry.StatusCode, entry.Body.Length);
-            }
-        }
+        return [.. merged];
     }
 
     private async ValueTask RemoveVariantAsync(string key, Uri uri, IReadOnlyList<HttpCacheEntry>? variants, HttpCacheEntry entry)
@@ -841,12 +917,12 @@ internal sealed class CachingHandler : DelegatingHandler
             }
         }
 
-        await WriteVariantsAsync(key, uri, kept).ConfigureAwait(false);
+        await WriteVariantsAsync(key, uri, [.. kept]).ConfigureAwait(false);
     }
 
-    private async ValueTask<bool> WriteVariantsAsync(string key, Uri uri, List<HttpCacheEntry> variants)
+    private async ValueTask<bool> WriteVariantsAsync(string key, Uri uri, HttpCacheEntry[] entries)
     {
-        if (variants.Count == 0)
+        if (entries.Length == 0)
         {
             await RemoveKeyAsync(key, uri).ConfigureAwait(false);
             return false;
@@ -854,7 +930,6 @@ internal sealed class CachingHandler : DelegatingHandler
 
         try
         {
-            var entries = variants.ToArray();
             await _cache.Store.SetAsync(key, entries, CacheStrategy.TimeToLive(entries, _time.GetUtcNow(), _heuristic), CancellationToken.None).ConfigureAwait(false);
             return true;
         }

@@ -7,16 +7,65 @@ namespace StatusAwareHttp.Caching.Internal;
 /// A request on its way to the origin that identical requests (same cache key) may join (RFC 9111 §4: collapsed
 /// requests). The first request publishes the response once its headers arrive, or declines (not shareable).
 /// </summary>
+/// <remarks>
+/// Most in-flight requests are never joined, so the task the joiners wait on is made only when the first one asks:
+/// the state is null (pending, nobody waiting), the waiters' <see cref="TaskCompletionSource{TResult}"/>, or, when it
+/// ended before anyone waited, the <see cref="SharedResponse"/> or <see cref="s_declined"/>. The first outcome wins.
+/// </remarks>
 internal sealed class InFlightRequest
 {
-    private readonly TaskCompletionSource<SharedResponse?> _response = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private static readonly object s_declined = new();
 
-    public Task<SharedResponse?> Response => _response.Task;
+    private object? _state;
 
-    public void Publish(SharedResponse response) => _response.TrySetResult(response);
+    public Task<SharedResponse?> Response
+    {
+        get
+        {
+            while (true)
+            {
+                var state = Volatile.Read(ref _state);
+                switch (state)
+                {
+                    case TaskCompletionSource<SharedResponse?> waiting:
+                        return waiting.Task;
+                    case SharedResponse response:
+                        return Task.FromResult<SharedResponse?>(response);
+                    case not null:
+                        return Task.FromResult<SharedResponse?>(null);
+                }
+
+                var created = new TaskCompletionSource<SharedResponse?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                if (Interlocked.CompareExchange(ref _state, created, null) is null)
+                {
+                    return created.Task;
+                }
+            }
+        }
+    }
+
+    public void Publish(SharedResponse response) => End(response);
 
     /// <summary>Tells the waiting requests to go to the origin themselves.</summary>
-    public void Decline() => _response.TrySetResult(null);
+    public void Decline() => End(null);
+
+    private void End(SharedResponse? response)
+    {
+        while (true)
+        {
+            var state = Volatile.Read(ref _state);
+            if (state is TaskCompletionSource<SharedResponse?> waiting)
+            {
+                waiting.TrySetResult(response);
+                return;
+            }
+
+            if (state is not null || Interlocked.CompareExchange(ref _state, response ?? s_declined, null) is null)
+            {
+                return;
+            }
+        }
+    }
 }
 
 /// <summary>An origin response whose headers are known and whose body is being read into a <see cref="SharedBody"/>.</summary>
@@ -56,6 +105,8 @@ internal sealed class SharedBody
     private readonly Func<byte[], ValueTask> _onComplete;
     private readonly Action<string> _onEnd;
     private readonly CancellationTokenSource _cancel;
+    private readonly TimeProvider _time;
+    private ITimer? _drainTimer;
     private Stream? _stream;
     private byte[] _buffer;
     private long _start;
@@ -80,7 +131,9 @@ internal sealed class SharedBody
     /// <param name="timeProvider">The clock of the drain timeout.</param>
     public SharedBody(HttpContent origin, long? contentLength, long maxBytes, Func<byte[], ValueTask> onComplete, Action<string> onEnd, TimeProvider timeProvider)
     {
-        _cancel = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
+        // No timer until one is needed (the drain): most bodies are read whole by their caller.
+        _cancel = new CancellationTokenSource();
+        _time = timeProvider;
         _origin = origin;
         ContentLength = contentLength;
         _maxBytes = maxBytes;
@@ -201,7 +254,7 @@ internal sealed class SharedBody
         if (drain)
         {
             _drainFrom = _start + _count;
-            _cancel.CancelAfter(DrainTimeout);
+            Volatile.Write(ref _drainTimer, _time.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), _cancel, DrainTimeout, Timeout.InfiniteTimeSpan));
             _ = DrainAsync();
         }
         else if (abandon)
@@ -391,6 +444,7 @@ internal sealed class SharedBody
     {
         if (Interlocked.Exchange(ref _ended, 1) == 0)
         {
+            Interlocked.Exchange(ref _drainTimer, null)?.Dispose();
             _onEnd(reason);
         }
     }

@@ -190,8 +190,14 @@ internal sealed class StoredResponse
 
     private static bool Is(string name, string field) => string.Equals(name, field, StringComparison.OrdinalIgnoreCase);
 
-    private static bool IsToken(string name)
+    /// <summary>Whether <paramref name="name"/> is a non-empty token (RFC 9110 §5.6.2).</summary>
+    public static bool IsToken(string name)
     {
+        if (name.Length == 0)
+        {
+            return false;
+        }
+
         foreach (var c in name)
         {
             if (!CacheDirectives.IsTokenChar(c))
