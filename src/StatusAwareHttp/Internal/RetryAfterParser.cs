@@ -8,15 +8,6 @@ namespace StatusAwareHttp.Internal;
 /// </summary>
 internal static class RetryAfterParser
 {
-    // §5.6.7: recipients parse all three formats; RFC 850 years are two digits (interpreted within 50 years, below).
-    private static readonly string[] s_dateFormats =
-    [
-        "ddd, dd MMM yyyy HH':'mm':'ss 'GMT'", // IMF-fixdate
-        "dddd, dd-MMM-yy HH':'mm':'ss 'GMT'", // obsolete RFC 850
-        "ddd MMM d HH':'mm':'ss yyyy", // asctime, one-digit day padded with a space
-        "ddd MMM dd HH':'mm':'ss yyyy",
-    ];
-
     /// <summary>The longest delay we represent; larger values are clamped to it (the caller's cap decides).</summary>
     public static readonly TimeSpan MaxDelay = TimeSpan.FromDays(365);
 
@@ -53,11 +44,10 @@ internal static class RetryAfterParser
             return true;
         }
 
-        // HTTP-date (§5.6.7): a time in the past means "now".
-        var normalised = NormaliseSpaces(text);
-        if (DateTimeOffset.TryParseExact(normalised, s_dateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date))
+        // HTTP-date (§5.6.7, any of its three formats): a time in the past means "now".
+        if (HttpDate.TryParse(value, out var date))
         {
-            date = FixTwoDigitYear(normalised, date, now);
+            date = FixTwoDigitYear(value, date, now);
             var wait = date - now;
             delay = wait <= TimeSpan.Zero ? TimeSpan.Zero : wait > MaxDelay ? MaxDelay : wait;
             return true;
@@ -77,25 +67,6 @@ internal static class RetryAfterParser
         }
 
         return text.Length > 0;
-    }
-
-    private static string NormaliseSpaces(ReadOnlySpan<char> text)
-    {
-        // asctime pads a one-digit day with a space ("Nov  6"); fold runs of spaces to one.
-        var builder = new System.Text.StringBuilder(text.Length);
-        var lastSpace = false;
-        foreach (var c in text)
-        {
-            var space = c == ' ';
-            if (!(space && lastSpace))
-            {
-                builder.Append(c);
-            }
-
-            lastSpace = space;
-        }
-
-        return builder.ToString();
     }
 
     private static DateTimeOffset FixTwoDigitYear(string text, DateTimeOffset parsed, DateTimeOffset now)

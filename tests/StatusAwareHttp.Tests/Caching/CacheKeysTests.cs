@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using StatusAwareHttp.Caching.Internal;
+using StatusAwareHttp.Internal;
 
 namespace StatusAwareHttp.Tests.Caching;
 

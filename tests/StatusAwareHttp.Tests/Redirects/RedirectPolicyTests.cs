@@ -118,6 +118,6 @@ public sealed class RedirectPolicyTests
     [InlineData("http://a.example:8080/x", "http://a.example:8081/x", false)] // port
     public void Origins_compare_scheme_host_and_port(string a, string b, bool same)
     {
-        Assert.Equal(same, RedirectPolicy.IsSameOrigin(new Uri(a), new Uri(b)));
+        Assert.Equal(same, StatusAwareHttp.Internal.UriOrigin.IsSameOrigin(new Uri(a), new Uri(b)));
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using StatusAwareHttp.Internal;
 
 namespace StatusAwareHttp.Caching.Internal;
 

@@ -609,7 +609,7 @@ internal sealed class CachingHandler : DelegatingHandler
             if (TryGetRaw(response, field, out var value)
                 && Uri.TryCreate(uri, value, out var target)
                 && target.IsAbsoluteUri
-                && IsSameOrigin(uri, target)
+                && UriOrigin.IsSameOrigin(uri, target)
                 && !string.Equals(CacheKeys.UriText(target), CacheKeys.UriText(uri), StringComparison.Ordinal))
             {
                 await InvalidateAsync(target, request.Headers).ConfigureAwait(false);
@@ -1010,11 +1010,6 @@ internal sealed class CachingHandler : DelegatingHandler
         value = string.Empty;
         return false;
     }
-
-    private static bool IsSameOrigin(Uri a, Uri b) =>
-        string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
-        && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase)
-        && a.Port == b.Port;
 
     private static string RefusalText(StoreRefusal refusal) => refusal switch
     {

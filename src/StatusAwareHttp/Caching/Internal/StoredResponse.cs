@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using StatusAwareHttp.Internal;
 
 namespace StatusAwareHttp.Caching.Internal;
 

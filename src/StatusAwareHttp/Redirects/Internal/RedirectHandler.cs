@@ -98,7 +98,7 @@ internal sealed class RedirectHandler : DelegatingHandler
         // Conditions the library added (the cache's validators) belong to the old URI.
         StatusAwareRequestOptions.RemoveLibraryAdded(request);
 
-        if (!credentialsDropped && !RedirectPolicy.IsSameOrigin(originalUri, target))
+        if (!credentialsDropped && !UriOrigin.IsSameOrigin(originalUri, target))
         {
             foreach (var name in RedirectPolicy.CredentialHeaders(_options.SensitiveHeaders))
             {

@@ -118,12 +118,6 @@ internal static class RedirectPolicy
         return new RedirectDecision(RedirectRefusal.None, next, target, dropBody);
     }
 
-    /// <summary>Whether two absolute URIs share scheme, host and port (RFC 6454).</summary>
-    public static bool IsSameOrigin(Uri a, Uri b) =>
-        string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
-        && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase)
-        && a.Port == b.Port;
-
     /// <summary>The request headers dropped when a hop leaves the original origin.</summary>
     public static IEnumerable<string> CredentialHeaders(ISet<string> sensitiveHeaders)
     {

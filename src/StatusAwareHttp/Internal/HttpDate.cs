@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace StatusAwareHttp.Caching.Internal;
+namespace StatusAwareHttp.Internal;
 
 /// <summary>HTTP-date (RFC 9110 §5.6.7): IMF-fixdate, and the obsolete RFC 850 and asctime forms recipients must accept.</summary>
 internal static class HttpDate
