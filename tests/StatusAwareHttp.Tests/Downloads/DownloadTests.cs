@@ -48,16 +48,7 @@ public sealed class DownloadTests
     {
         var content = Content(400_000);
         var origin = new Origin();
-        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/file", async (HttpContext context) =>
-        {
-            if (Interlocked.Increment(ref origin.Calls) == 1)
-            {
-                await CutAsync(context, content, 150_000, origin.ClientHas);
-                return;
-            }
-
-            await KestrelFile(content).ExecuteAsync(context);
-        }));
+        await using var server = await StartCutOnceAsync(content, 150_000, origin);
         using var dir = new TempDir();
         using var client = new HttpClient();
         var logger = new FakeLogger();
@@ -90,16 +81,7 @@ public sealed class DownloadTests
     {
         var content = Content(100_000);
         var origin = new Origin();
-        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/file", async (HttpContext context) =>
-        {
-            if (Interlocked.Increment(ref origin.Calls) == 1)
-            {
-                await CutAsync(context, content, 40_000, origin.ClientHas);
-                return;
-            }
-
-            await KestrelFile(content).ExecuteAsync(context);
-        }));
+        await using var server = await StartCutOnceAsync(content, 40_000, origin);
         using var dir = new TempDir();
         using var client = new HttpClient();
         var time = new FakeTimeProvider();
@@ -650,16 +632,7 @@ public sealed class DownloadTests
     {
         var content = Content(200_000);
         var origin = new Origin();
-        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/file", async (HttpContext context) =>
-        {
-            if (Interlocked.Increment(ref origin.Calls) == 1)
-            {
-                await CutAsync(context, content, 60_000, origin.ClientHas);
-                return;
-            }
-
-            await KestrelFile(content).ExecuteAsync(context);
-        }));
+        await using var server = await StartCutOnceAsync(content, 60_000, origin);
         using var client = new HttpClient();
         using var destination = new MemoryStream();
         destination.Write(Content(500_000, seed: 3)); // emptied first
@@ -718,6 +691,19 @@ public sealed class DownloadTests
     }
 
     /// <summary>The scripted origin's view of the client: how many calls it got, how many bytes the client has written.</summary>
+    /// <summary>A server whose first answer is cut after <paramref name="cutAt"/> bytes; later ones use Kestrel's range support.</summary>
+    private static Task<LoopbackServer> StartCutOnceAsync(byte[] content, int cutAt, Origin origin) =>
+        LoopbackServer.StartAsync(app => app.MapGet("/file", async (HttpContext context) =>
+        {
+            if (Interlocked.Increment(ref origin.Calls) == 1)
+            {
+                await CutAsync(context, content, cutAt, origin.ClientHas);
+                return;
+            }
+
+            await KestrelFile(content).ExecuteAsync(context);
+        }));
+
     private sealed class Origin
     {
         public int Calls;
