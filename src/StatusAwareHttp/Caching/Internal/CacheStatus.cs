@@ -27,6 +27,19 @@ internal sealed class CacheStatus
     /// <summary>Served from storage without going forward (§2.1); <c>ttl</c> is negative when served stale (§2.5).</summary>
     public string Hit(TimeSpan timeToLive) => string.Create(CultureInfo.InvariantCulture, $"{Identifier}; hit; ttl={Seconds(timeToLive)}");
 
+    /// <summary>The <c>fwd</c> value (RFC 9211 §2.2) of a reason, as logs and the field write it.</summary>
+    public static string Text(ForwardReason reason) => reason switch
+    {
+        ForwardReason.Request => "request",
+        ForwardReason.UriMiss => "uri-miss",
+        ForwardReason.VaryMiss => "vary-miss",
+        _ => "stale",
+    };
+
+    /// <summary>Went forward (§2.2) for <paramref name="reason"/>, with the next hop's status (§2.3) when there was one.</summary>
+    public string Forward(ForwardReason reason, int? status, TimeSpan? timeToLive = null, bool stored = false, bool collapsed = false, string? detail = null) =>
+        Forward(Text(reason), status, timeToLive, stored, collapsed, detail);
+
     /// <summary>Went forward (§2.2) for <paramref name="reason"/>, with the next hop's status (§2.3) when there was one.</summary>
     public string Forward(string reason, int? status, TimeSpan? timeToLive = null, bool stored = false, bool collapsed = false, string? detail = null)
     {

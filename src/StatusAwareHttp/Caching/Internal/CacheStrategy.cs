@@ -31,7 +31,7 @@ internal enum LookupAction
     Revalidate,
 }
 
-/// <summary>Why the request goes to the origin despite a stored response (RFC 9211 <c>fwd</c>).</summary>
+/// <summary>Why the request goes to the origin (RFC 9211 <c>fwd</c>); written out only by <see cref="CacheStatus"/>.</summary>
 internal enum ForwardReason
 {
     /// <summary>The stored response is stale (or marked <c>no-cache</c>): <c>fwd=stale</c>.</summary>
@@ -39,6 +39,12 @@ internal enum ForwardReason
 
     /// <summary>The request's directives demand it (<c>no-cache</c>, <c>max-age</c>, <c>min-fresh</c>): <c>fwd=request</c>.</summary>
     Request,
+
+    /// <summary>Nothing is stored for the URI: <c>fwd=uri-miss</c>.</summary>
+    UriMiss,
+
+    /// <summary>Responses are stored for the URI, but none matches the request's Vary fields: <c>fwd=vary-miss</c>.</summary>
+    VaryMiss,
 }
 
 /// <summary>The decision for one stored response, with the ages it was made from.</summary>
@@ -71,6 +77,20 @@ internal static class CacheStrategy
 
     /// <summary>RFC 5861 §4: the errors a stale response may stand in for.</summary>
     public static bool IsStaleIfErrorStatus(int status) => status is 500 or 502 or 503 or 504;
+
+    /// <summary>Why a response is not stored, in words, for the logs.</summary>
+    public static string Describe(StoreRefusal refusal) => refusal switch
+    {
+        StoreRefusal.Unreadable => "a header line is not a valid field",
+        StoreRefusal.Status => "its status is not stored",
+        StoreRefusal.PartialContent => "206 Partial Content is never stored",
+        StoreRefusal.NoStoreRequest => "the request said no-store",
+        StoreRefusal.NoStoreResponse => "the response said no-store",
+        StoreRefusal.SetCookie => "it sets a cookie",
+        StoreRefusal.VaryStar => "Vary: * never matches",
+        StoreRefusal.NotCacheable => "no explicit freshness and a status not cacheable by default",
+        _ => "it could never be used (no freshness, no validator)",
+    };
 
     /// <summary>RFC 9110 §9.2.1: methods that are safe; every other method (including unknown ones) invalidates (§4.4).</summary>
     public static bool IsSafe(HttpMethod method) =>

@@ -1,5 +1,21 @@
 namespace StatusAwareHttp.Caching.Internal;
 
+/// <summary>How a <see cref="SharedBody"/> ended, once no more readers may join.</summary>
+internal enum BodyEnd
+{
+    /// <summary>Read whole from the origin (and handed to the store when still storable).</summary>
+    Complete,
+
+    /// <summary>Longer than <c>Cache.MaxEntryBytes</c>: no longer stored; its readers go on reading.</summary>
+    TooLarge,
+
+    /// <summary>The last reader disposed the response before its end (and the rest was too long or too slow to drain).</summary>
+    Abandoned,
+
+    /// <summary>The origin response failed before its end.</summary>
+    OriginFailed,
+}
+
 /// <summary>
 /// The body of one origin response, read once and buffered, readable by any number of callers, each at its own pace,
 /// before and after it is complete. Whichever reader needs bytes not yet read pulls the next chunk from the origin,
@@ -25,7 +41,7 @@ internal sealed class SharedBody
     private readonly HttpContent _origin;
     private readonly long _maxBytes;
     private readonly Func<byte[], ValueTask> _onComplete;
-    private readonly Action<string> _onEnd;
+    private readonly Action<BodyEnd> _onEnd;
     private readonly CancellationTokenSource _cancel;
     private readonly TimeProvider _time;
     private ITimer? _drainTimer;
@@ -51,7 +67,7 @@ internal sealed class SharedBody
     /// <param name="onComplete">Stores the whole body.</param>
     /// <param name="onEnd">Called once, when no more readers may join: complete, failed, abandoned or too large.</param>
     /// <param name="timeProvider">The clock of the drain timeout.</param>
-    public SharedBody(HttpContent origin, long? contentLength, long maxBytes, Func<byte[], ValueTask> onComplete, Action<string> onEnd, TimeProvider timeProvider)
+    public SharedBody(HttpContent origin, long? contentLength, long maxBytes, Func<byte[], ValueTask> onComplete, Action<BodyEnd> onEnd, TimeProvider timeProvider)
     {
         // No timer until one is needed (the drain): most bodies are read whole by their caller.
         _cancel = new CancellationTokenSource();
@@ -200,7 +216,7 @@ internal sealed class SharedBody
 
         _cancel.Cancel();
         DisposeOrigin();
-        End("the caller disposed the response before reading it whole");
+        End(BodyEnd.Abandoned);
     }
 
     /// <summary>Reads the rest with no reader, to store it; gives up past <see cref="DrainLimit"/> bytes.</summary>
@@ -326,13 +342,13 @@ internal sealed class SharedBody
 
         if (overflowed)
         {
-            End("it is larger than Cache.MaxEntryBytes");
+            End(BodyEnd.TooLarge);
         }
 
         if (completed || error is not null)
         {
             DisposeOrigin();
-            End(completed ? "complete" : "the origin response failed before its end");
+            End(completed ? BodyEnd.Complete : BodyEnd.OriginFailed);
         }
 
         fill.SetResult();
@@ -362,7 +378,7 @@ internal sealed class SharedBody
         }
     }
 
-    private void End(string reason)
+    private void End(BodyEnd reason)
     {
         if (Interlocked.Exchange(ref _ended, 1) == 0)
         {

@@ -1,0 +1,142 @@
+using Microsoft.Extensions.Logging;
+using StatusAwareHttp.Internal;
+
+namespace StatusAwareHttp.Caching.Internal;
+
+/// <summary>
+/// Collapsed requests (RFC 9111 §4): the client's table of GETs in flight by cache key. A miss becomes the leader of
+/// its key or joins the leader's response, reading the same body; the leader's response body is teed into a
+/// <see cref="SharedBody"/> that is stored once read whole.
+/// </summary>
+internal sealed class CacheCoalescing
+{
+    private readonly ClientCache _cache;
+    private readonly CacheVariants _variants;
+    private readonly CacheStatus _status;
+    private readonly long _maxEntryBytes;
+    private readonly TimeProvider _time;
+    private readonly CacheMetrics _metrics;
+    private readonly ILogger _logger;
+
+    public CacheCoalescing(ClientCache cache, CacheVariants variants, CacheStatus status, long maxEntryBytes, TimeProvider time, CacheMetrics metrics, ILogger logger)
+    {
+        _cache = cache;
+        _variants = variants;
+        _status = status;
+        _maxEntryBytes = maxEntryBytes;
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Whether the request may share another's response: a caller that asks for a response made after its request
+    /// (no-cache, max-age=0, or a request directive that forwarded it) or forbids storing goes alone.
+    /// </summary>
+    public static bool MayCollapse(in CacheExchange exchange) =>
+        !exchange.Directives.NoStore
+        && !exchange.Directives.NoCache
+        && exchange.Directives.MaxAge is not (0 or CacheDirectives.Invalid)
+        && exchange.Reason != ForwardReason.Request;
+
+    /// <summary>Makes the request the leader of its key (its flight returned), or gives the flight in progress to join.</summary>
+    public InFlightRequest? TryLead(string key, out InFlightRequest current)
+    {
+        var mine = new InFlightRequest();
+        current = _cache.InFlight.GetOrAdd(key, mine);
+        return ReferenceEquals(current, mine) ? mine : null;
+    }
+
+    /// <summary>Waits for the in-flight request's response and reads its body as well; null when it cannot be shared.</summary>
+    public async Task<HttpResponseMessage?> JoinAsync(InFlightRequest flight, CacheExchange exchange, bool async, CancellationToken cancellationToken)
+    {
+        SharedResponse? shared;
+        _cache.EnterWaiting();
+        try
+        {
+            var waiting = flight.Response.WaitAsync(cancellationToken);
+            shared = async ? await waiting.ConfigureAwait(false) : waiting.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            _cache.ExitWaiting();
+        }
+
+        // §4.1: the shared response must be one this request could have been served from storage.
+        var request = exchange.Request;
+        if (shared is null || !CacheKeys.VaryMatches(shared.VaryValues, request.Headers) || shared.Body.TryAddReader() is not { } reader)
+        {
+            return null;
+        }
+
+        var content = new SharedBodyContent(shared.Body, reader);
+        var response = new HttpResponseMessage(shared.StatusCode)
+        {
+            Version = shared.Version,
+            ReasonPhrase = shared.ReasonPhrase,
+            RequestMessage = request,
+            Content = content,
+        };
+        CacheHeaders.AddLines(response, content, shared.Headers, shared.Parsed.Targets);
+        response.Headers.TryAddWithoutValidation(CacheStatus.FieldName, _status.Forward(exchange.Reason, (int)shared.StatusCode, collapsed: true));
+        _metrics.Coalesced();
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.Coalesced(_logger, UriRedaction.Redact(exchange.Uri));
+        }
+
+        return response;
+    }
+
+    /// <summary>Ends the flight the request leads (if any): the requests waiting on it go to the origin themselves.</summary>
+    public void End(string key, InFlightRequest? flight)
+    {
+        if (flight is not null)
+        {
+            flight.Decline();
+            _cache.InFlight.TryRemove(new KeyValuePair<string, InFlightRequest>(key, flight));
+        }
+    }
+
+    /// <summary>
+    /// Tees the response's body into a <see cref="SharedBody"/> that the requests joining the flight read too and that
+    /// is stored once read whole, and publishes it to them. A method of its own, so the state its callbacks capture is
+    /// made only for a response that may be stored.
+    /// </summary>
+    public void Share(HttpResponseMessage response, CacheExchange exchange, SentRequest sent, List<KeyValuePair<string, string>> headers, StoredResponse parsed, DateTimeOffset responseTime)
+    {
+        var (key, uri, flight) = (exchange.Key, exchange.Uri, sent.Flight);
+        var vary = CacheKeys.VaryValues(parsed.VaryNames, sent.Snapshot);
+        var origin = response.Content;
+        var body = new SharedBody(
+            origin,
+            parsed.ContentLength,
+            _maxEntryBytes,
+            bytes => _variants.StoreAsync(key, uri, exchange.Variants, HttpCacheEntry.Create(parsed, headers, bytes, sent.RequestTime, responseTime, vary), replacing: exchange.Stale),
+            end =>
+            {
+                End(key, flight);
+                if (end != BodyEnd.Complete && _logger.IsEnabled(LogLevel.Debug))
+                {
+                    Log.BodyIncomplete(_logger, UriRedaction.Redact(uri), EndText(end));
+                }
+            },
+            _time);
+        var content = new SharedBodyContent(body, body.TryAddReader()!);
+        foreach (var field in origin.Headers.NonValidated)
+        {
+            content.Headers.TryAddWithoutValidation(field.Key, field.Value);
+        }
+
+        response.Content = content;
+        flight?.Publish(new SharedResponse(response.StatusCode, response.Version, response.ReasonPhrase, headers, parsed, vary, body));
+    }
+
+    private static string EndText(BodyEnd end) => end switch
+    {
+        BodyEnd.TooLarge => "it is larger than Cache.MaxEntryBytes",
+        BodyEnd.Abandoned => "the caller disposed the response before reading it whole",
+        BodyEnd.OriginFailed => "the origin response failed before its end",
+        _ => "complete",
+    };
+}

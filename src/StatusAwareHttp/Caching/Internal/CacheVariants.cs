@@ -1,0 +1,199 @@
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+using StatusAwareHttp.Internal;
+
+namespace StatusAwareHttp.Caching.Internal;
+
+/// <summary>
+/// The variants stored under one cache key (RFC 9111 §4.1): the only code that calls <see cref="IHttpCacheStore"/>.
+/// Reads, merges, writes and removes; never throws for a store failure (a failing store counts and logs, and the
+/// request goes on as a miss or unstored).
+/// </summary>
+internal sealed class CacheVariants
+{
+    /// <summary>The most variants kept under one key; the oldest go first.</summary>
+    internal const int MaxVariants = 16;
+
+    private readonly IHttpCacheStore _store;
+    private readonly HeuristicSettings _heuristic;
+    private readonly TimeProvider _time;
+    private readonly CacheMetrics _metrics;
+    private readonly ILogger _logger;
+
+    public CacheVariants(IHttpCacheStore store, HeuristicSettings heuristic, TimeProvider time, CacheMetrics metrics, ILogger logger)
+    {
+        _store = store;
+        _heuristic = heuristic;
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// §4.3.4, §4.3.5, §3.2: the stored response with its header lines updated by a 304's (or a HEAD 200's), timed by
+    /// the exchange that brought them. The one place a validation response is merged into a stored entry.
+    /// </summary>
+    public static HttpCacheEntry WithUpdate(HttpCacheEntry stored, IReadOnlyList<KeyValuePair<string, string>> update, DateTimeOffset requestTime, DateTimeOffset responseTime) =>
+        new(stored.StatusCode, CacheHeaders.Merge(stored.Headers, update), stored.Body, requestTime, responseTime, stored.VaryHeaders);
+
+    /// <summary>The variants stored under <paramref name="key"/>; null when none, or when the store failed (a miss).</summary>
+    public async ValueTask<IReadOnlyList<HttpCacheEntry>?> ReadAsync(string key, Uri uri, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            _metrics.StoreError("get");
+            Log.StoreReadFailed(_logger, ex, UriRedaction.Redact(uri));
+            return null;
+        }
+    }
+
+    /// <summary>The stored response to use for the request (§4.1); an unreadable entry makes the whole key a miss.</summary>
+    public HttpCacheEntry? Select(string key, Uri uri, ref IReadOnlyList<HttpCacheEntry>? variants, HttpRequestHeaders headers)
+    {
+        if (variants is null)
+        {
+            return null;
+        }
+
+        string? unreadable = null;
+        try
+        {
+            for (var i = 0; i < variants.Count && unreadable is null; i++)
+            {
+                unreadable = variants[i] is null ? "a null variant" : variants[i].Parsed.Unreadable;
+            }
+
+            if (unreadable is null)
+            {
+                return CacheKeys.Select(variants, headers);
+            }
+        }
+        catch (Exception ex)
+        {
+            unreadable = ex.GetType().Name;
+        }
+
+        variants = null;
+        _metrics.StoreError("read");
+        Log.EntryUnreadable(_logger, UriRedaction.Redact(uri), unreadable);
+        _ = RemoveKeyAsync(key, uri);
+        return null;
+    }
+
+    /// <summary>Stores <paramref name="entry"/> with the other variants of its key, replacing the one it updates.</summary>
+    public async ValueTask StoreAsync(string key, Uri uri, IReadOnlyList<HttpCacheEntry>? variants, HttpCacheEntry entry, HttpCacheEntry? replacing)
+    {
+        if (await WriteAsync(key, uri, Merge(variants, entry, replacing)).ConfigureAwait(false))
+        {
+            _metrics.Stored(entry.Body.Length);
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                Log.Stored(_logger, UriRedaction.Redact(uri), entry.StatusCode, entry.Body.Length);
+            }
+        }
+    }
+
+    /// <summary>Removes <paramref name="entry"/> from its key, keeping the other (readable) variants.</summary>
+    public async ValueTask RemoveVariantAsync(string key, Uri uri, IReadOnlyList<HttpCacheEntry>? variants, HttpCacheEntry entry)
+    {
+        var kept = new List<HttpCacheEntry>();
+        if (variants is not null)
+        {
+            foreach (var variant in variants)
+            {
+                if (variant is not null && !ReferenceEquals(variant, entry) && variant.Parsed.Unreadable is null)
+                {
+                    kept.Add(variant);
+                }
+            }
+        }
+
+        await WriteAsync(key, uri, [.. kept]).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the key's variants (an empty set removes the key); false when nothing was written.</summary>
+    public async ValueTask<bool> WriteAsync(string key, Uri uri, HttpCacheEntry[] entries)
+    {
+        if (entries.Length == 0)
+        {
+            await RemoveKeyAsync(key, uri).ConfigureAwait(false);
+            return false;
+        }
+
+        try
+        {
+            await _store.SetAsync(key, entries, CacheStrategy.TimeToLive(entries, _time.GetUtcNow(), _heuristic), CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            _metrics.StoreError("set");
+            Log.StoreWriteFailed(_logger, ex, "write", UriRedaction.Redact(uri));
+            return false;
+        }
+    }
+
+    /// <summary>Removes every variant of the key.</summary>
+    public async Task RemoveKeyAsync(string key, Uri uri)
+    {
+        try
+        {
+            await _store.RemoveAsync(key, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _metrics.StoreError("remove");
+            Log.StoreWriteFailed(_logger, ex, "remove", UriRedaction.Redact(uri));
+        }
+    }
+
+    /// <summary>The variants kept under the key once <paramref name="entry"/> is stored: the newest <see cref="MaxVariants"/>.</summary>
+    private static HttpCacheEntry[] Merge(IReadOnlyList<HttpCacheEntry>? variants, HttpCacheEntry entry, HttpCacheEntry? replacing)
+    {
+        // The common case, the first variant of its key, needs no list.
+        if (variants is null || variants.Count == 0)
+        {
+            return [entry];
+        }
+
+        var merged = new List<HttpCacheEntry>(variants.Count + 1);
+        foreach (var variant in variants)
+        {
+            if (variant is not null && !ReferenceEquals(variant, replacing) && variant.Parsed.Unreadable is null && !SameVariant(variant, entry))
+            {
+                merged.Add(variant);
+            }
+        }
+
+        merged.Add(entry);
+        if (merged.Count > MaxVariants)
+        {
+            merged.RemoveRange(0, merged.Count - MaxVariants);
+        }
+
+        return [.. merged];
+    }
+
+    private static bool SameVariant(HttpCacheEntry a, HttpCacheEntry b)
+    {
+        var (x, y) = (a.VaryHeaders, b.VaryHeaders);
+        if (x.Count != y.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < x.Count; i++)
+        {
+            if (!string.Equals(x[i].Key, y[i].Key, StringComparison.OrdinalIgnoreCase) || !string.Equals(x[i].Value, y[i].Value, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
