@@ -29,6 +29,7 @@ public static partial class StatusHandlingHttpClientBuilderExtensions
 
         var services = builder.Services;
         AddStatusHandlingServices(services);
+        ClientStateRegistration.AddClientState(services, builder.Name);
 
         var options = services.AddOptions<StatusHandlingOptions>(builder.Name);
         if (configure is not null)
@@ -49,12 +50,9 @@ public static partial class StatusHandlingHttpClientBuilderExtensions
         services.TryAddSingleton<StatusAwareHttpMeter>();
         services.TryAddSingleton<RedirectMetrics>();
         services.TryAddSingleton<RetryMetrics>();
-        services.TryAddSingleton<RetryStateRegistry>();
         services.TryAddSingleton<ErrorMetrics>();
         services.TryAddSingleton<AuthenticationMetrics>();
-        services.TryAddSingleton<BearerRefreshCoordinator>();
         services.TryAddSingleton<CacheMetrics>();
-        services.TryAddSingleton<HttpCacheRegistry>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, StatusHandlingBuilderFilter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StatusHandlingOptions>, StatusHandlingOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StatusHandlingOptions>, StatusHandlingOptionsCrossValidator>());

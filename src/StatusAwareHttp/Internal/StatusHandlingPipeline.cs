@@ -39,7 +39,7 @@ internal static class StatusHandlingPipeline
         // 2. Authentication (401): outside the cache, so the cache sees the credentials it partitions by.
         //    Only when something can answer a challenge: with nothing set, a 401 passes untouched at no cost.
         var authentication = options.Authentication;
-        if (authentication.Enabled && CreateResponder(authentication, services) is { } responder)
+        if (authentication.Enabled && CreateResponder(clientName, authentication, services) is { } responder)
         {
             handlers.Add(new AuthenticationHandler(
                 authentication,
@@ -60,7 +60,7 @@ internal static class StatusHandlingPipeline
             handlers.Add(new RetryHandler(
                 clientName,
                 options.Retries,
-                services.GetRequiredService<RetryStateRegistry>().Get(clientName, options.Retries),
+                services.GetRequiredKeyedService<ClientRetryState>(clientName).Configure(options.Retries),
                 services.GetRequiredService<TimeProvider>(),
                 services.GetRequiredService<RetryMetrics>(),
                 loggerFactory.CreateLogger<RetryHandler>()));
@@ -76,7 +76,7 @@ internal static class StatusHandlingPipeline
         return handlers;
     }
 
-    private static IChallengeResponder? CreateResponder(Authentication.AuthenticationOptions options, IServiceProvider services)
+    private static IChallengeResponder? CreateResponder(string clientName, Authentication.AuthenticationOptions options, IServiceProvider services)
     {
         // The cross validator allows one of the three.
         if (options.Authenticator is { } authenticator)
@@ -86,7 +86,7 @@ internal static class StatusHandlingPipeline
 
         if (options.BearerTokenProvider is { } provider)
         {
-            return new BearerResponder(provider, services.GetRequiredService<BearerRefreshCoordinator>());
+            return new BearerResponder(provider, services.GetRequiredKeyedService<BearerRefreshCoordinator>(clientName));
         }
 
         return options.Credentials is { } credentials ? new CredentialResponder(credentials, options.AllowBasicOverHttp) : null;

@@ -50,10 +50,7 @@ internal static class CacheTest
             : null;
 
     /// <summary>The client's lasting cache state (store, in-flight requests, background revalidations).</summary>
-    public static ClientCache State(TestClient client) =>
-        client.Services.GetRequiredService<HttpCacheRegistry>().Get(
-            TestClient.Name,
-            client.Services.GetRequiredService<IOptionsMonitor<StatusHandlingOptions>>().Get(TestClient.Name).Cache);
+    public static ClientCache State(TestClient client) => client.Services.GetRequiredKeyedService<ClientCache>(TestClient.Name);
 
     public static async Task WaitUntil(Func<bool> condition, string what)
     {

@@ -58,7 +58,7 @@ internal sealed class CachingHandler : DelegatingHandler
     /// <summary>Makes the handler of one handler chain of <paramref name="clientName"/>, on the client's lasting state.</summary>
     public static CachingHandler Create(string clientName, CacheOptions options, IServiceProvider services, ILoggerFactory loggerFactory) =>
         new(
-            services.GetRequiredService<HttpCacheRegistry>().Get(clientName, options),
+            services.GetRequiredKeyedService<ClientCache>(clientName),
             options,
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<CacheMetrics>(),

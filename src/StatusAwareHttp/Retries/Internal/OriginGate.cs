@@ -10,7 +10,7 @@ internal readonly record struct GateState(TimeSpan Left, bool OverCap, HttpStatu
 
 /// <summary>
 /// The per-origin gates of one client: an origin that answered 503 or 429 with <c>Retry-After</c> is held until that
-/// time (at most the cap) or until it answers successfully. Lives in <see cref="RetryStateRegistry"/>, so it outlives
+/// time (at most the cap) or until it answers successfully. Lives in <see cref="ClientRetryState"/>, so it outlives
 /// the handlers that IHttpClientFactory rebuilds. Checking it costs one volatile read while every gate is open.
 /// </summary>
 internal sealed class OriginGate

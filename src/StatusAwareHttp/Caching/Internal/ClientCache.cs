@@ -1,72 +1,14 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace StatusAwareHttp.Caching.Internal;
 
 /// <summary>
-/// The cache state of every client name, a DI singleton: <c>IHttpClientFactory</c> rebuilds handler chains every few
-/// minutes, so the store, the requests in flight and the background revalidations belong to the client name and
-/// outlive the handlers that use them.
+/// One client name's cache state, a keyed singleton under the client name: <c>IHttpClientFactory</c> rebuilds handler
+/// chains every few minutes, so the store, the requests in flight and the background revalidations belong to the
+/// client name and outlive the handlers that use them. Disposed with the service provider.
 /// </summary>
-internal sealed class HttpCacheRegistry : IDisposable
-{
-    private readonly ConcurrentDictionary<string, ClientCache> _clients = new(StringComparer.Ordinal);
-    private readonly IServiceProvider _services;
-    private readonly TimeProvider _timeProvider;
-    private readonly CacheMetrics _metrics;
-    private readonly Lock _lock = new();
-    private bool _disposed;
-
-    public HttpCacheRegistry(IServiceProvider services, TimeProvider timeProvider, CacheMetrics metrics)
-    {
-        _services = services;
-        _timeProvider = timeProvider;
-        _metrics = metrics;
-    }
-
-    /// <summary>
-    /// Gets the state of <paramref name="clientName"/>, made on first use: its store is the <see cref="IHttpCacheStore"/>
-    /// registered as a keyed service under the client name, else a memory store with the client's limits.
-    /// </summary>
-    public ClientCache Get(string clientName, CacheOptions options)
-    {
-        if (_clients.TryGetValue(clientName, out var client))
-        {
-            return client;
-        }
-
-        lock (_lock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_clients.TryGetValue(clientName, out client))
-            {
-                return client;
-            }
-
-            var keyed = (_services as IKeyedServiceProvider)?.GetKeyedService(typeof(IHttpCacheStore), clientName) as IHttpCacheStore;
-            client = keyed is not null
-                ? new ClientCache(clientName, keyed, ownsStore: false)
-                : new ClientCache(clientName, new MemoryHttpCacheStore(options.MaxTotalBytes, _timeProvider, _metrics), ownsStore: true);
-            _clients[clientName] = client;
-            return client;
-        }
-    }
-
-    public void Dispose()
-    {
-        lock (_lock)
-        {
-            _disposed = true;
-        }
-
-        foreach (var client in _clients.Values)
-        {
-            client.Dispose();
-        }
-    }
-}
-
-/// <summary>One client name's cache state: its store, its requests in flight, its background revalidations.</summary>
 internal sealed class ClientCache : IDisposable
 {
     /// <summary>At most this many background revalidations run at once per client; beyond it the stale response is just served.</summary>
@@ -89,12 +31,28 @@ internal sealed class ClientCache : IDisposable
 
     public string Name { get; }
 
+    /// <summary>
+    /// Makes the state of <paramref name="clientName"/>: its store is the <see cref="IHttpCacheStore"/> registered as a
+    /// keyed service under the client name, else a memory store with the client's limits (owned and disposed here).
+    /// </summary>
+    public static ClientCache Create(string clientName, IServiceProvider services)
+    {
+        if (services.GetKeyedService<IHttpCacheStore>(clientName) is { } keyed)
+        {
+            return new ClientCache(clientName, keyed, ownsStore: false);
+        }
+
+        var options = services.GetRequiredService<IOptionsMonitor<StatusHandlingOptions>>().Get(clientName).Cache;
+        var store = new MemoryHttpCacheStore(options.MaxTotalBytes, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<CacheMetrics>());
+        return new ClientCache(clientName, store, ownsStore: true);
+    }
+
     public IHttpCacheStore Store { get; }
 
     /// <summary>Gets the requests on their way to the origin that identical requests may join, by cache key.</summary>
     public ConcurrentDictionary<string, InFlightRequest> InFlight { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Gets a token cancelled when the application stops (the registry is disposed).</summary>
+    /// <summary>Gets a token cancelled when the application stops (the service provider is disposed).</summary>
     public CancellationToken Stopping => _stoppingToken;
 
     /// <summary>Gets the number of requests now waiting for another's origin response (for tests).</summary>

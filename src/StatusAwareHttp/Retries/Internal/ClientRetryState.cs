@@ -1,0 +1,19 @@
+namespace StatusAwareHttp.Retries.Internal;
+
+/// <summary>
+/// The state one client's retries share across requests and across handler rebuilds, a keyed singleton under the
+/// client name: IHttpClientFactory rebuilds a client's handlers every few minutes; the gates and the budget outlive them.
+/// </summary>
+internal sealed class ClientRetryState(RetryOptions options)
+{
+    public OriginGate Gate { get; } = new();
+
+    public RetryBudget Budget { get; } = new(options.BudgetSize, options.BudgetRatio);
+
+    /// <summary>Applies <paramref name="current"/> (the options a handler is built with) to the budget; returns this state.</summary>
+    public ClientRetryState Configure(RetryOptions current)
+    {
+        Budget.Configure(current.BudgetSize, current.BudgetRatio);
+        return this;
+    }
+}
