@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using StatusAwareHttp.Internal;
 
 namespace StatusAwareHttp.Retries;
 
@@ -30,7 +31,7 @@ public sealed class RetryOptions
     /// Gets the response statuses that are retried. Default: 408, 429, 502, 503, 504. Never 500, 501 or 505 by default:
     /// those say the request itself failed, and sending it again is likely to fail again. Only 4xx and 5xx are allowed.
     /// </summary>
-    public ISet<int> StatusCodes { get; } = new HashSet<int> { 408, 429, 502, 503, 504 };
+    public ISet<int> StatusCodes { get; } = new HashSet<int>(HttpStatusRules.DefaultRetried);
 
     /// <summary>
     /// Gets or sets the median delay of the first retry when the response has no <c>Retry-After</c>; later retries

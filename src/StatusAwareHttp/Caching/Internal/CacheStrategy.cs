@@ -1,3 +1,5 @@
+using StatusAwareHttp.Internal;
+
 namespace StatusAwareHttp.Caching.Internal;
 
 /// <summary>Why a response is not stored.</summary>
@@ -69,14 +71,14 @@ internal readonly record struct HeuristicSettings(double Fraction, TimeSpan Cap)
 /// </summary>
 internal static class CacheStrategy
 {
-    /// <summary>The statuses a response may be stored for without explicit freshness (RFC 9110 §15.1).</summary>
-    public static bool IsHeuristicallyCacheable(int status) => status is 200 or 203 or 204 or 300 or 301 or 308 or 404 or 405 or 410 or 414 or 501;
+    /// <summary>The statuses a response may be stored for without explicit freshness (RFC 9110 §15.1); see <see cref="HttpStatusRules"/>.</summary>
+    public static bool IsHeuristicallyCacheable(int status) => HttpStatusRules.IsHeuristicallyCacheable(status);
 
     /// <summary>The statuses whose caching rules this cache implements (for <c>must-understand</c>, §5.2.2.3).</summary>
-    public static bool IsUnderstood(int status) => IsHeuristicallyCacheable(status) || status is 302 or 303 or 307;
+    public static bool IsUnderstood(int status) => HttpStatusRules.IsHeuristicallyCacheable(status) || HttpStatusRules.IsFollowedRedirect(status);
 
-    /// <summary>RFC 5861 §4: the errors a stale response may stand in for.</summary>
-    public static bool IsStaleIfErrorStatus(int status) => status is 500 or 502 or 503 or 504;
+    /// <summary>RFC 5861 §4: the errors a stale response may stand in for; see <see cref="HttpStatusRules"/>.</summary>
+    public static bool IsStaleIfErrorStatus(int status) => HttpStatusRules.IsStaleIfErrorStatus(status);
 
     /// <summary>Why a response is not stored, in words, for the logs.</summary>
     public static string Describe(StoreRefusal refusal) => refusal switch

@@ -254,7 +254,7 @@ internal sealed class CachingHandler : DelegatingHandler
         var responseTime = _time.GetUtcNow();
 
         // RFC 5861 §4: a 500, 502, 503 or 504 (after the retries inside gave up) may be replaced by the stale response.
-        if (stale is not null && CacheStrategy.IsStaleIfErrorStatus(status) && TryServeStaleOnError(exchange, status) is { } staleResponse)
+        if (stale is not null && HttpStatusRules.IsStaleIfErrorStatus(status) && TryServeStaleOnError(exchange, status) is { } staleResponse)
         {
             _coalescing.End(exchange.Key, sent.Flight);
             response.Dispose();

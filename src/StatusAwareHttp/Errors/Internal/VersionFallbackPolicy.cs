@@ -22,7 +22,7 @@ internal static class VersionFallbackPolicy
     public static VersionFallbackDecision Decide(HttpStatusCode status, Version requestVersion, HttpVersionPolicy policy, Version responseVersion, HttpContent? content)
     {
         // §15.6.6: 505 says the server does not support the major version of the request; nothing else is a version problem.
-        if ((int)status != 505)
+        if (!HttpStatusRules.IsVersionNotSupported((int)status))
         {
             return VersionFallbackDecision.None;
         }
@@ -51,5 +51,5 @@ internal static class VersionFallbackPolicy
 
     /// <summary>204 and 205 carry no content (§15.3.5, §15.3.6): whether the content must be replaced by empty content.</summary>
     public static bool MustEmptyContent(HttpStatusCode status, HttpContent? content) =>
-        (int)status is 204 or 205 && (content is null || content.Headers.ContentLength != 0);
+        HttpStatusRules.HasNoContent((int)status) && (content is null || content.Headers.ContentLength != 0);
 }

@@ -27,25 +27,11 @@ internal readonly record struct RedirectDecision(RedirectRefusal Refusal, HttpMe
 /// <summary>The redirect rules of RFC 9110 §15.4 and the Fetch standard, as pure functions.</summary>
 internal static class RedirectPolicy
 {
-    /// <summary>The statuses that are followed. 300, 304, 305 and 306 are not (§15.4.1, §15.4.5, §15.4.6, §15.4.7).</summary>
-    public static bool IsFollowedStatus(HttpStatusCode status) => (int)status is 301 or 302 or 303 or 307 or 308;
+    /// <summary>The statuses that are followed (301, 302, 303, 307, 308; not 300, 304, 305, 306): <see cref="HttpStatusRules"/>.</summary>
+    public static bool IsFollowedStatus(HttpStatusCode status) => HttpStatusRules.IsFollowedRedirect((int)status);
 
-    /// <summary>The method of the next request.</summary>
-    public static HttpMethod NextMethod(HttpStatusCode status, HttpMethod method)
-    {
-        switch ((int)status)
-        {
-            case 303:
-                // §15.4.4: the answer is fetched with GET; HEAD stays HEAD (Fetch).
-                return method == HttpMethod.Head ? HttpMethod.Head : HttpMethod.Get;
-            case 301 or 302 when method == HttpMethod.Post:
-                // §15.4.2, §15.4.3: user agents historically change POST to GET; browsers do, and so do we.
-                return HttpMethod.Get;
-            default:
-                // §15.4.8, §15.4.9, and 301/302 with any method but POST: the method is kept.
-                return method;
-        }
-    }
+    /// <summary>The method of the next request (<see cref="HttpStatusRules.RedirectMethod"/>).</summary>
+    public static HttpMethod NextMethod(HttpStatusCode status, HttpMethod method) => HttpStatusRules.RedirectMethod((int)status, method);
 
     /// <summary>
     /// The absolute URI to go to: <paramref name="location"/> resolved against <paramref name="current"/>
