@@ -15,7 +15,7 @@ namespace StatusAwareHttp.Caching.Internal;
 /// I/O, disposes every response it drops, and leaves the caller's request as it found it.
 /// </summary>
 /// <remarks>
-/// <c>SendAsync</c> and <c>Send</c> share one core written once with an <c>async</c> flag, as
+/// <see cref="SendAsync"/> and <see cref="Send"/> share one core written once with an <c>async</c> flag, as
 /// dotnet/runtime's handlers do: the origin is called with <c>base.SendAsync</c> or <c>base.Send</c>. On the
 /// synchronous path everything completes on the caller's thread when the store answers at once (the memory store
 /// always does); a store whose operations do not (IDistributedCache) is waited for.
@@ -72,6 +72,20 @@ internal sealed class CachingHandler : DelegatingHandler
             Route.Unsafe => SendUnsafeAsync(request, uri, async: true, cancellationToken),
             _ => base.SendAsync(request, cancellationToken),
         };
+
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var task = Classify(request, out var uri) switch
+        {
+            Route.Get => SendGet(request, uri, async: false, cancellationToken),
+            Route.Head => SendHeadAsync(request, uri, async: false, cancellationToken),
+            Route.Unsafe => SendUnsafeAsync(request, uri, async: false, cancellationToken),
+            _ => null,
+        };
+
+        // Complete already unless the store is asynchronous by nature (IDistributedCache): then this thread waits for it.
+        return task is null ? base.Send(request, cancellationToken) : task.GetAwaiter().GetResult();
+    }
 
     private static Route Classify(HttpRequestMessage request, out Uri uri)
     {

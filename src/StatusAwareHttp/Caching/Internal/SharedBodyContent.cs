@@ -34,7 +34,34 @@ internal sealed class SharedBodyContent : HttpContent
         }
     }
 
+    /// <summary>The synchronous path (<c>HttpClient.Send</c> buffers the content this way): each read waits for the origin's chunk.</summary>
+    protected override void SerializeToStream(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int n;
+            while ((n = ReadBlocking(_body, _reader, buffer, cancellationToken)) > 0)
+            {
+                stream.Write(buffer, 0, n);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     protected override Task<Stream> CreateContentReadStreamAsync() => Task.FromResult<Stream>(new SharedBodyStream(_body, _reader));
+
+    protected override Stream CreateContentReadStream(CancellationToken cancellationToken) => new SharedBodyStream(_body, _reader);
+
+    /// <summary>Reads on the caller's thread: at once when the bytes are buffered, else waiting for the origin's next chunk.</summary>
+    private static int ReadBlocking(SharedBody body, SharedBody.Reader reader, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        var read = body.ReadAsync(reader, destination, cancellationToken);
+        return read.IsCompleted ? read.GetAwaiter().GetResult() : read.AsTask().GetAwaiter().GetResult();
+    }
 
     protected override bool TryComputeLength(out long length)
     {
@@ -90,7 +117,7 @@ internal sealed class SharedBodyContent : HttpContent
             var rented = ArrayPool<byte>.Shared.Rent(buffer.Length);
             try
             {
-                var n = _body.ReadAsync(_reader, rented.AsMemory(0, buffer.Length), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                var n = ReadBlocking(_body, _reader, rented.AsMemory(0, buffer.Length), CancellationToken.None);
                 rented.AsSpan(0, n).CopyTo(buffer);
                 return n;
             }
