@@ -32,6 +32,7 @@ internal sealed class CachingHandler : DelegatingHandler
     private readonly CacheCoalescing _coalescing;
     private readonly CacheInvalidation _invalidation;
     private readonly BackgroundRevalidator _background;
+    private readonly CacheServing _serving;
 
     public CachingHandler(ClientCache cache, CacheOptions options, TimeProvider time, CacheMetrics metrics, ILogger logger)
     {
@@ -44,6 +45,7 @@ internal sealed class CachingHandler : DelegatingHandler
         _variants = new CacheVariants(cache.Store, _heuristic, time, metrics, logger);
         _coalescing = new CacheCoalescing(cache, _variants, _status, options.MaxEntryBytes, time, metrics, logger);
         _invalidation = new CacheInvalidation(_variants, time, logger);
+        _serving = new CacheServing(_status, _heuristic, time, metrics, logger);
         _background = new BackgroundRevalidator(cache, _variants, (request, token) => base.SendAsync(request, token), options, time, logger);
     }
 
@@ -156,7 +158,7 @@ internal sealed class CachingHandler : DelegatingHandler
         {
             if (exchange.Directives.OnlyIfCached)
             {
-                return Task.FromResult(OnlyIfCachedMiss(request, uri));
+                return Task.FromResult(_serving.OnlyIfCachedMiss(request, uri));
             }
 
             var miss = variants is { Count: > 0 } ? ForwardReason.VaryMiss : ForwardReason.UriMiss;
@@ -173,30 +175,19 @@ internal sealed class CachingHandler : DelegatingHandler
         switch (decision.Action)
         {
             case LookupAction.Fresh:
-                _metrics.Lookup(CacheOutcome.Hit);
-                if (_logger.IsEnabled(LogLevel.Debug))
-                {
-                    Log.Hit(_logger, UriRedaction.Redact(uri), (long)decision.Age.TotalSeconds, (long)decision.TimeToLive.TotalSeconds);
-                }
-
-                return Task.FromResult(Serve(entry, request, decision.Age, _status.Hit(decision.TimeToLive)));
-
             case LookupAction.ServeStale:
-                _metrics.Lookup(CacheOutcome.Stale);
-                LogStale(uri, "max-stale", decision);
-                return Task.FromResult(Serve(entry, request, decision.Age, _status.Hit(decision.TimeToLive)));
+                return Task.FromResult(_serving.Hit(entry, request, uri, decision));
 
             case LookupAction.StaleWhileRevalidate:
-                _metrics.Lookup(CacheOutcome.Stale);
-                LogStale(uri, "stale-while-revalidate", decision);
+                var served = _serving.Hit(entry, request, uri, decision);
                 _background.Start(request, uri, exchange.Key, variants!, entry);
-                return Task.FromResult(Serve(entry, request, decision.Age, _status.Hit(decision.TimeToLive)));
+                return Task.FromResult(served);
         }
 
         // §5.2.1.7: only-if-cached never goes forward; what is stored cannot be used, so 504.
         if (exchange.Directives.OnlyIfCached)
         {
-            return Task.FromResult(OnlyIfCachedMiss(request, uri));
+            return Task.FromResult(_serving.OnlyIfCachedMiss(request, uri));
         }
 
         exchange = exchange with { Reason = decision.Reason, Stale = entry, Decision = decision, CountMiss = true };
@@ -235,7 +226,7 @@ internal sealed class CachingHandler : DelegatingHandler
         catch (Exception ex)
         {
             _coalescing.End(exchange.Key, flight);
-            if (exchange.Stale is not null && IsOriginFailure(ex, cancellationToken) && TryServeStaleOnError(exchange, status: null) is { } staleResponse)
+            if (exchange.Stale is not null && CacheServing.IsOriginFailure(ex, cancellationToken) && _serving.TryStaleOnError(exchange, status: null) is { } staleResponse)
             {
                 return staleResponse;
             }
@@ -268,7 +259,7 @@ internal sealed class CachingHandler : DelegatingHandler
         var responseTime = _time.GetUtcNow();
 
         // RFC 5861 §4: a 500, 502, 503 or 504 (after the retries inside gave up) may be replaced by the stale response.
-        if (stale is not null && HttpStatusRules.IsStaleIfErrorStatus(status) && TryServeStaleOnError(exchange, status) is { } staleResponse)
+        if (stale is not null && HttpStatusRules.IsStaleIfErrorStatus(status) && _serving.TryStaleOnError(exchange, status) is { } staleResponse)
         {
             _coalescing.End(exchange.Key, sent.Flight);
             response.Dispose();
@@ -345,9 +336,14 @@ internal sealed class CachingHandler : DelegatingHandler
         {
             response = await SendInner(request, async, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsOriginFailure(ex, cancellationToken) && CanServeStaleOnError(exchange, out var now))
+        catch (Exception ex) when (CacheServing.IsOriginFailure(ex, cancellationToken))
         {
-            return ServeStaleOnError(exchange, now, status: null);
+            if (_serving.TryStaleOnError(exchange, status: null) is { } staleResponse)
+            {
+                return staleResponse;
+            }
+
+            throw;
         }
         finally
         {
@@ -402,26 +398,7 @@ internal sealed class CachingHandler : DelegatingHandler
             Log.Revalidated(_logger, UriRedaction.Redact(uri), entry.StatusCode);
         }
 
-        return Serve(updated, request, age, _status.Forward(exchange.Reason, 304, lifetime - age));
-    }
-
-    /// <summary>RFC 5861 §4: the stale response, when it may stand in for the origin's error; null when it may not.</summary>
-    private HttpResponseMessage? TryServeStaleOnError(in CacheExchange exchange, int? status) =>
-        CanServeStaleOnError(exchange, out var now) ? ServeStaleOnError(exchange, now, status) : null;
-
-    /// <summary>Whether the stored response may stand in for an error now (its age taken again: time passed).</summary>
-    private bool CanServeStaleOnError(in CacheExchange exchange, out LookupDecision now)
-    {
-        var current = CacheStrategy.Decide(exchange.Stale!, exchange.Directives, _time.GetUtcNow(), _heuristic);
-        now = exchange.Decision with { Age = current.Age, Lifetime = current.Lifetime };
-        return CacheStrategy.CanServeStaleOnError(exchange.Stale!.Parsed, exchange.Directives, now);
-    }
-
-    private HttpResponseMessage ServeStaleOnError(in CacheExchange exchange, LookupDecision decision, int? status)
-    {
-        _metrics.Lookup(CacheOutcome.Stale);
-        LogStale(exchange.Uri, status is { } s ? $"stale-if-error after {s}" : "stale-if-error after a connection failure", decision);
-        return Serve(exchange.Stale!, exchange.Request, decision.Age, _status.Forward(exchange.Reason, status, decision.TimeToLive, detail: "stale-if-error"));
+        return CacheServing.Serve(updated, request, age, _status.Forward(exchange.Reason, 304, lifetime - age));
     }
 
     private async Task<HttpResponseMessage> SendHeadAsync(HttpRequestMessage request, Uri uri, bool async, CancellationToken cancellationToken)
@@ -438,39 +415,4 @@ internal sealed class CachingHandler : DelegatingHandler
         await _invalidation.AfterUnsafeAsync(request, uri, response).ConfigureAwait(false);
         return response;
     }
-
-    private static HttpResponseMessage Serve(HttpCacheEntry entry, HttpRequestMessage request, TimeSpan age, string cacheStatus)
-    {
-        // §4: a response served from storage carries its current age (§5.1) and how the cache handled it (RFC 9211).
-        var response = CacheHeaders.ToResponse(entry, request);
-        response.Headers.TryAddWithoutValidation("Age", CacheHeaders.AgeValue(age));
-        response.Headers.TryAddWithoutValidation(CacheStatus.FieldName, cacheStatus);
-        return response;
-    }
-
-    private HttpResponseMessage OnlyIfCachedMiss(HttpRequestMessage request, Uri uri)
-    {
-        _metrics.Lookup(CacheOutcome.Miss);
-        if (_logger.IsEnabled(LogLevel.Debug))
-        {
-            Log.OnlyIfCachedMiss(_logger, UriRedaction.Redact(uri));
-        }
-
-        var response = new HttpResponseMessage(HttpStatusCode.GatewayTimeout) { RequestMessage = request };
-        response.Headers.TryAddWithoutValidation(CacheStatus.FieldName, _status.Detail("only-if-cached"));
-        return response;
-    }
-
-    private void LogStale(Uri uri, string reason, LookupDecision decision)
-    {
-        if (_logger.IsEnabled(LogLevel.Information))
-        {
-            Log.ServedStale(_logger, UriRedaction.Redact(uri), reason, (long)decision.Staleness.TotalSeconds);
-        }
-    }
-
-    /// <summary>The origin failed to answer (not the caller cancelling): what stale-if-error covers.</summary>
-    private static bool IsOriginFailure(Exception ex, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested
-        && ex is HttpRequestException or IOException or SocketException or TimeoutException or OperationCanceledException;
 }
