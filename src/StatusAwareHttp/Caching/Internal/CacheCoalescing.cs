@@ -88,15 +88,36 @@ internal sealed class CacheCoalescing
         return response;
     }
 
-    /// <summary>Ends the flight the request leads (if any): the requests waiting on it go to the origin themselves.</summary>
-    public void End(string key, InFlightRequest? flight)
+    /// <summary>
+    /// Ends the flight the request leads (if any). Declined (<paramref name="failed"/> false: the response cannot be
+    /// shared), the requests waiting on it go to the origin themselves; failed (the leader's request failed or was
+    /// cancelled), one of them leads anew and the others join it. Taken out of the table first, so that a waiting
+    /// request woken by the end finds the key free.
+    /// </summary>
+    public void End(string key, InFlightRequest? flight, bool failed = false)
     {
         if (flight is not null)
         {
-            flight.Decline();
             _cache.InFlight.TryRemove(new KeyValuePair<string, InFlightRequest>(key, flight));
+            if (failed)
+            {
+                flight.Fail();
+            }
+            else
+            {
+                flight.Decline();
+            }
         }
     }
+
+    /// <summary>
+    /// Hit-for-pass (as Varnish names it): whether the key's last answer could not be stored, a short while ago; the
+    /// requests for it then go to the origin each on its own, at once, instead of waiting on one another's headers.
+    /// </summary>
+    public bool IsPass(string key) => _cache.IsPass(key, _time.GetUtcNow());
+
+    /// <summary>Remembers that the key's answer could not be stored (for <see cref="ClientCache.PassDuration"/>).</summary>
+    public void RememberPass(string key) => _cache.RememberPass(key, _time.GetUtcNow());
 
     /// <summary>
     /// Tees the response's body into a <see cref="SharedBody"/> that the requests joining the flight read too and that
@@ -106,6 +127,7 @@ internal sealed class CacheCoalescing
     public void Share(HttpResponseMessage response, CacheExchange exchange, SentRequest sent, List<KeyValuePair<string, string>> headers, StoredResponse parsed, DateTimeOffset responseTime)
     {
         var (key, uri, flight) = (exchange.Key, exchange.Uri, sent.Flight);
+        _cache.ForgetPass(key);
         var vary = CacheKeys.VaryValues(parsed.VaryNames, sent.Snapshot);
         var origin = response.Content;
         var body = new SharedBody(

@@ -202,11 +202,18 @@ internal sealed class CachingHandler : DelegatingHandler
     /// </summary>
     private async Task<HttpResponseMessage> FetchAsync(CacheExchange exchange, bool async, CancellationToken cancellationToken)
     {
+        // Joins the flight in progress, or leads; when the leader fails, one waiting request leads anew and the others
+        // join it. A key whose last answer could not be stored is not collapsed (hit-for-pass).
         InFlightRequest? flight = null;
-        if (CacheCoalescing.MayCollapse(exchange))
+        while (CacheCoalescing.MayCollapse(exchange) && !_coalescing.IsPass(exchange.Key))
         {
             flight = _coalescing.TryLead(exchange.Key, out var current);
-            if (flight is null && await _coalescing.JoinAsync(current, exchange, async, cancellationToken).ConfigureAwait(false) is { } joined)
+            if (flight is not null)
+            {
+                break;
+            }
+
+            if (await _coalescing.JoinAsync(current, exchange, async, cancellationToken).ConfigureAwait(false) is { } joined)
             {
                 if (exchange.CountMiss)
                 {
@@ -214,6 +221,11 @@ internal sealed class CachingHandler : DelegatingHandler
                 }
 
                 return joined;
+            }
+
+            if (!current.LeaderFailed)
+            {
+                break;
             }
         }
 
@@ -225,7 +237,7 @@ internal sealed class CachingHandler : DelegatingHandler
         }
         catch (Exception ex)
         {
-            _coalescing.End(exchange.Key, flight);
+            _coalescing.End(exchange.Key, flight, failed: true);
             if (exchange.Stale is not null && CacheServing.IsOriginFailure(ex, cancellationToken) && _serving.TryStaleOnError(exchange, status: null) is { } staleResponse)
             {
                 return staleResponse;
@@ -240,7 +252,7 @@ internal sealed class CachingHandler : DelegatingHandler
         }
         catch
         {
-            _coalescing.End(exchange.Key, flight);
+            _coalescing.End(exchange.Key, flight, failed: true);
             response.Dispose();
             throw;
         }
@@ -296,6 +308,12 @@ internal sealed class CachingHandler : DelegatingHandler
         if (refusal != StoreRefusal.None || tooLarge)
         {
             _coalescing.End(exchange.Key, sent.Flight);
+            // Hit-for-pass: the resource answered with what cannot be stored (an error says nothing about that).
+            if (refusal != StoreRefusal.NoStoreRequest && status < 500)
+            {
+                _coalescing.RememberPass(exchange.Key);
+            }
+
             if (_logger.IsEnabled(LogLevel.Debug))
             {
                 if (tooLarge)

@@ -14,7 +14,14 @@ internal sealed class ClientCache : IDisposable
     /// <summary>At most this many background revalidations run at once per client; beyond it the stale response is just served.</summary>
     public const int MaxBackgroundRevalidations = 16;
 
+    /// <summary>How long a key whose answer could not be stored goes uncollapsed (hit-for-pass).</summary>
+    public static readonly TimeSpan PassDuration = TimeSpan.FromSeconds(5);
+
+    /// <summary>The most keys remembered as not storable at once; past it, no more are remembered until some expire.</summary>
+    public const int MaxPasses = 1024;
+
     private readonly ConcurrentDictionary<string, Task> _revalidations = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _passes = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationToken _stoppingToken;
     private readonly bool _ownsStore;
@@ -57,6 +64,54 @@ internal sealed class ClientCache : IDisposable
 
     /// <summary>Gets the number of requests now waiting for another's origin response (for tests).</summary>
     public int Waiting => Volatile.Read(ref _waiting);
+
+    /// <summary>Whether <paramref name="key"/>'s last answer could not be stored, less than <see cref="PassDuration"/> ago.</summary>
+    public bool IsPass(string key, DateTimeOffset now)
+    {
+        if (_passes.IsEmpty || !_passes.TryGetValue(key, out var until))
+        {
+            return false;
+        }
+
+        if (now < until)
+        {
+            return true;
+        }
+
+        _passes.TryRemove(new KeyValuePair<string, DateTimeOffset>(key, until));
+        return false;
+    }
+
+    /// <summary>Remembers that <paramref name="key"/>'s answer could not be stored, within <see cref="MaxPasses"/> keys.</summary>
+    public void RememberPass(string key, DateTimeOffset now)
+    {
+        if (_passes.Count >= MaxPasses)
+        {
+            foreach (var pass in _passes)
+            {
+                if (pass.Value <= now)
+                {
+                    _passes.TryRemove(pass);
+                }
+            }
+
+            if (_passes.Count >= MaxPasses)
+            {
+                return;
+            }
+        }
+
+        _passes[key] = now + PassDuration;
+    }
+
+    /// <summary>Forgets the pass of <paramref name="key"/>: its answer is being stored.</summary>
+    public void ForgetPass(string key)
+    {
+        if (!_passes.IsEmpty)
+        {
+            _passes.TryRemove(key, out _);
+        }
+    }
 
     public void EnterWaiting() => Interlocked.Increment(ref _waiting);
 

@@ -16,6 +16,7 @@ internal sealed class InFlightRequest
     private static readonly object s_declined = new();
 
     private object? _state;
+    private volatile bool _leaderFailed;
 
     public Task<SharedResponse?> Response
     {
@@ -45,8 +46,18 @@ internal sealed class InFlightRequest
 
     public void Publish(SharedResponse response) => End(response);
 
+    /// <summary>Gets a value indicating whether the leader's request failed or was cancelled (so a waiting request may take over).</summary>
+    public bool LeaderFailed => _leaderFailed;
+
     /// <summary>Tells the waiting requests to go to the origin themselves.</summary>
     public void Decline() => End(null);
+
+    /// <summary>Tells the waiting requests that the leader's request failed or was cancelled: one of them may lead anew.</summary>
+    public void Fail()
+    {
+        _leaderFailed = true;
+        End(null);
+    }
 
     private void End(SharedResponse? response)
     {
