@@ -973,8 +973,7 @@ internal sealed class CachingHandler : DelegatingHandler
 
     /// <summary>The origin failed to answer (not the caller cancelling): what stale-if-error covers.</summary>
     private static bool IsOriginFailure(Exception ex, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested
-        && ex is HttpRequestException or IOException or SocketException or TimeoutException or OperationCanceledException;
+        OriginFailure.IsOriginFailure(ex, cancellationToken);
 
     private static bool SameVariant(HttpCacheEntry a, HttpCacheEntry b)
     {
