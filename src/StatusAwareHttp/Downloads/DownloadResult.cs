@@ -38,7 +38,10 @@ public sealed class DownloadResult
     /// <summary>Gets the body bytes received by this call, including any that were discarded by a restart.</summary>
     public long BytesFetched { get; }
 
-    /// <summary>Gets the bytes kept from an earlier run (a partial file with its sidecar); 0 when the call started from zero.</summary>
+    /// <summary>
+    /// Gets the bytes kept from an earlier run (a partial file with its sidecar) and used in the result; 0 when the call
+    /// started from zero, or when it discarded them (the file changed, or the server could not resume it).
+    /// </summary>
     public long StartOffset { get; }
 
     /// <summary>Gets the number of 206 answers that continued bytes already in the destination (from an earlier run or a dropped connection).</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using StatusAwareHttp.Downloads;
 using StatusAwareHttp.Downloads.Internal;
 
@@ -17,12 +18,16 @@ public static class HttpClientDownloadExtensions
     /// <param name="client">The client; its handlers (redirects, authentication, ...) apply to every request.</param>
     /// <param name="uri">What to download; relative to <see cref="HttpClient.BaseAddress"/> when it is relative.</param>
     /// <param name="path">The file to write. While <c>&lt;path&gt;.download</c> exists, the file is partial.</param>
-    /// <param name="progress">Where progress is reported (at most every 100 ms, and once at the end). Default: none.</param>
+    /// <param name="progress">
+    /// Where progress is reported (at most every 100 ms, and once at the end). Default: none. A <see langword="null"/>
+    /// literal here picks this overload (no progress, default options), not the one taking <see cref="DownloadOptions"/>.
+    /// </param>
     /// <param name="cancellationToken">Stops the download; the partial file and its sidecar stay, ready to be resumed.</param>
     /// <returns>What happened: the final length, bytes fetched, whether the file was resumed or restarted, the validator.</returns>
     /// <exception cref="DownloadException">The server answered with an error status, a multipart range, or inconsistent ranges.</exception>
     /// <exception cref="IOException">The connection kept dropping after <see cref="DownloadOptions.MaxRetries"/> retries (or the disk failed).</exception>
     /// <exception cref="HttpRequestException">No connection could be made after <see cref="DownloadOptions.MaxRetries"/> retries.</exception>
+    [OverloadResolutionPriority(1)]
     public static Task<DownloadResult> DownloadToFileAsync(
         this HttpClient client,
         Uri uri,
@@ -87,9 +92,13 @@ public static class HttpClientDownloadExtensions
     /// <param name="client">The client; its handlers (redirects, authentication, ...) apply to every request.</param>
     /// <param name="uri">What to download; relative to <see cref="HttpClient.BaseAddress"/> when it is relative.</param>
     /// <param name="destination">A stream that can write, seek and change its length.</param>
-    /// <param name="progress">Where progress is reported (at most every 100 ms, and once at the end). Default: none.</param>
+    /// <param name="progress">
+    /// Where progress is reported (at most every 100 ms, and once at the end). Default: none. A <see langword="null"/>
+    /// literal here picks this overload (no progress, default options), not the one taking <see cref="DownloadOptions"/>.
+    /// </param>
     /// <param name="cancellationToken">Stops the download.</param>
     /// <returns>What happened: the final length, bytes fetched, whether it resumed or restarted, the validator.</returns>
+    [OverloadResolutionPriority(1)]
     public static Task<DownloadResult> DownloadToStreamAsync(
         this HttpClient client,
         Uri uri,

@@ -12,6 +12,8 @@ namespace StatusAwareHttp.Internal;
 /// </summary>
 internal sealed class StatusHandlingBuilderFilter : IHttpMessageHandlerBuilderFilter
 {
+    private readonly ResilienceHandlerCheck _resilience = new();
+
     private readonly IOptions<StatusHandlingClients> _clients;
     private readonly IOptionsMonitor<StatusHandlingOptions> _options;
     private readonly ILogger<StatusHandlingBuilderFilter> _logger;
@@ -46,6 +48,8 @@ internal sealed class StatusHandlingBuilderFilter : IHttpMessageHandlerBuilderFi
             {
                 builder.AdditionalHandlers.Insert(0, handlers[i]);
             }
+
+            _resilience.Check(name, options, builder.AdditionalHandlers, _logger);
         };
     }
 

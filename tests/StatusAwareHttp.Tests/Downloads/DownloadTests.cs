@@ -189,6 +189,8 @@ public sealed class DownloadTests
         Assert.False(File.Exists(path + ".download"));
         Assert.Equal(1, result.Restarts);
         Assert.Equal(0, result.Resumes);
+        Assert.Equal(0, result.StartOffset); // the earlier run's 250,000 bytes were discarded: nothing of them is kept
+        Assert.Equal(newProcess ? v2.Length : 250_000 + v2.Length, result.BytesFetched); // this call's bytes, discarded ones too
         Assert.Equal("\"v2\"", result.ETag!.Tag);
         var second = server.Requests[1];
         Assert.Equal("bytes=250000-", second.Header("Range"));

@@ -16,14 +16,27 @@ public sealed class DistributedHttpCacheOptions
 {
     /// <summary>
     /// Gets or sets how long one call to the distributed cache may take before it is given up: the request then goes
-    /// on without it (a miss, or a write not made) and the distributed cache is bypassed for <see cref="BreakDuration"/>.
+    /// on without it (a miss, or a write not made), and the failure counts towards opening the circuit (see
+    /// <see cref="BreakDuration"/>). The first call has its own budget, <see cref="ConnectTimeout"/>.
     /// Default: 250 ms. Range: 1 ms to 30 s.
     /// </summary>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
-    /// Gets or sets how long the distributed cache is bypassed after a call to it failed or timed out; after it, one
-    /// call tries again and, if it succeeds, the cache is used again. Default: 5 seconds. Range: 10 ms to 1 hour.
+    /// Gets or sets the budget of the first call to the distributed cache, which includes the client's connection
+    /// set-up (far longer than <see cref="OperationTimeout"/> in a process just started, or on a loaded machine). The
+    /// store makes that call as soon as it is made (its first resolution, the client's first request at the latest);
+    /// calls that come before it ended wait for it, and it does not count against the circuit. So a new instance uses
+    /// the shared entries from its first request. <see cref="TimeSpan.Zero"/> skips it: the first call then gets
+    /// <see cref="OperationTimeout"/> like any other. Default: 5 seconds. Range: 0 to 5 minutes.
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Gets or sets how long the distributed cache is bypassed once its circuit opened: when, within 10 seconds, at
+    /// least two calls were made and at least half of them failed or timed out (a Polly circuit breaker). After it,
+    /// one call tries again and, if it succeeds, the cache is used again; if it fails, another break starts.
+    /// Default: 5 seconds. Range: 10 ms to 1 hour.
     /// </summary>
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -27,11 +27,6 @@ internal sealed class CacheServing
         _logger = logger;
     }
 
-    /// <summary>The origin failed to answer (not the caller cancelling): what stale-if-error covers.</summary>
-    public static bool IsOriginFailure(Exception ex, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested
-        && ex is HttpRequestException or IOException or SocketException or TimeoutException or OperationCanceledException;
-
     /// <summary>§4: a response served from storage carries its current age (§5.1) and how the cache handled it (RFC 9211).</summary>
     public static HttpResponseMessage Serve(HttpCacheEntry entry, HttpRequestMessage request, TimeSpan age, string cacheStatus)
     {

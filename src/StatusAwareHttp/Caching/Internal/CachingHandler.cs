@@ -238,7 +238,7 @@ internal sealed class CachingHandler : DelegatingHandler
         catch (Exception ex)
         {
             _coalescing.End(exchange.Key, flight, failed: true);
-            if (exchange.Stale is not null && CacheServing.IsOriginFailure(ex, cancellationToken) && _serving.TryStaleOnError(exchange, status: null) is { } staleResponse)
+            if (exchange.Stale is not null && OriginFailure.IsOriginFailure(ex, cancellationToken) && _serving.TryStaleOnError(exchange, status: null) is { } staleResponse)
             {
                 return staleResponse;
             }
@@ -354,7 +354,7 @@ internal sealed class CachingHandler : DelegatingHandler
         {
             response = await SendInner(request, async, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (CacheServing.IsOriginFailure(ex, cancellationToken))
+        catch (Exception ex) when (OriginFailure.IsOriginFailure(ex, cancellationToken))
         {
             if (_serving.TryStaleOnError(exchange, status: null) is { } staleResponse)
             {

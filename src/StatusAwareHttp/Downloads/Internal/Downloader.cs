@@ -377,6 +377,7 @@ internal sealed class Downloader
         var discarded = _target.Length;
         _target.Truncate();
         _offset = 0;
+        _startOffset = 0; // nothing of an earlier run is kept any more
         _validator = null;
         _total = null;
         _pendingRestart = RestartReason.None;

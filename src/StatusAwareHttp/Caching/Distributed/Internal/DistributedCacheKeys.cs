@@ -35,4 +35,7 @@ internal static class DistributedCacheKeys
         Base64Url.EncodeToChars(hash, encoded);
         return string.Concat(prefix, clientName, ":", encoded);
     }
+
+    /// <summary>The key the warm-up reads (never written): it cannot be any entry's, whose hash has no dash.</summary>
+    public static string WarmUp(string prefix, string clientName) => string.Concat(prefix, clientName, ":warm-up");
 }

@@ -22,6 +22,7 @@ internal sealed class DistributedHttpCacheOptionsCrossValidator : IValidateOptio
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
         Check(failures, nameof(options.OperationTimeout), options.OperationTimeout, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(30));
+        Check(failures, nameof(options.ConnectTimeout), options.ConnectTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(5));
         Check(failures, nameof(options.BreakDuration), options.BreakDuration, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));
         Check(failures, nameof(options.MemoryFrontLifetime), options.MemoryFrontLifetime, TimeSpan.Zero, TimeSpan.FromHours(1));
         Check(failures, nameof(options.MaxTimeToLive), options.MaxTimeToLive, TimeSpan.FromSeconds(1), TimeSpan.FromDays(365));

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
 
 namespace StatusAwareHttp.Caching.Distributed.Internal;
 
@@ -17,10 +19,13 @@ namespace StatusAwareHttp.Caching.Distributed.Internal;
 /// at most): the distributed cache is the one place they share.
 /// </para>
 /// <para>
-/// Every call to the distributed cache is bounded by <see cref="DistributedHttpCacheOptions.OperationTimeout"/> and
-/// guarded by a circuit: a failure or timeout is a miss (or a write not made), logged once as a warning and counted,
-/// and the distributed cache is skipped for <see cref="DistributedHttpCacheOptions.BreakDuration"/>; then one call
-/// tries it again. A removal that could not be made is remembered (up to <see cref="MaxPendingRemovals"/> keys) and
+/// Every call to the distributed cache goes through a Polly pipeline (<see cref="StorePipeline"/>): bounded by
+/// <see cref="DistributedHttpCacheOptions.OperationTimeout"/>, and guarded by a circuit breaker: a failure or timeout
+/// is a miss (or a write not made) and counted; once failures open the circuit (logged once as a warning) the
+/// distributed cache is skipped for <see cref="DistributedHttpCacheOptions.BreakDuration"/>; then one call tries it
+/// again. The first call, made when the store is made, has its own budget
+/// (<see cref="DistributedHttpCacheOptions.ConnectTimeout"/>) for the connection's set-up, and the calls that come
+/// before it ended wait for it. A removal that could not be made is remembered (up to <see cref="MaxPendingRemovals"/> keys) and
 /// made once the distributed cache answers again, so an invalidation is not lost to an outage. No call throws but
 /// for the caller's own cancellation.
 /// </para>
@@ -52,16 +57,18 @@ internal sealed class DistributedHttpCacheStore : IHttpCacheStore, IDisposable
     private readonly IDistributedCache _cache;
     private readonly TimeProvider _time;
     private readonly MemoryFront? _front;
-    private readonly StoreCircuit _circuit;
+    private readonly StorePipeline _pipeline;
     private readonly DistributedCacheMetrics _metrics;
     private readonly ILogger _logger;
     private readonly TimeSpan _operationTimeout;
+    private readonly TimeSpan _connectTimeout;
     private readonly TimeSpan _breakDuration;
     private readonly TimeSpan _frontLifetime;
     private readonly TimeSpan _maxTimeToLive;
     private readonly string _keyPrefix;
     private readonly ConcurrentDictionary<string, byte> _pendingRemovals = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _disposing = new();
+    private readonly Task _warmUp;
     private int _replaying;
     private int _pendingOverflowLogged;
 
@@ -83,12 +90,17 @@ internal sealed class DistributedHttpCacheStore : IHttpCacheStore, IDisposable
         _frontLifetime = options.MemoryFrontLifetime;
         _maxTimeToLive = options.MaxTimeToLive;
         _keyPrefix = options.KeyPrefix;
-        _circuit = new StoreCircuit(time, options.BreakDuration);
+        _connectTimeout = options.ConnectTimeout;
+        _pipeline = new StorePipeline(time, options.OperationTimeout, options.BreakDuration, OnOpened, OnClosed);
         _front = options.MemoryFrontLifetime > TimeSpan.Zero ? new MemoryFront(options.MemoryFrontMaxBytes, time) : null;
+        _warmUp = _connectTimeout > TimeSpan.Zero ? WarmUpAsync() : Task.CompletedTask;
     }
 
     /// <summary>Gets a value indicating whether the distributed cache is in use (the circuit is closed).</summary>
-    public bool IsAvailable => _circuit.IsClosed;
+    public bool IsAvailable => _pipeline.IsClosed;
+
+    /// <summary>Gets the warm-up: the first call to the distributed cache, made when the store is made (it never fails).</summary>
+    public Task WarmUp => _warmUp;
 
     /// <summary>Gets the number of removals waiting for the distributed cache to answer again.</summary>
     public int PendingRemovals => _pendingRemovals.Count;
@@ -214,7 +226,7 @@ internal sealed class DistributedHttpCacheStore : IHttpCacheStore, IDisposable
     }
 
     /// <summary>
-    /// Calls the distributed cache through the circuit, bounded by the timeout.
+    /// Calls the distributed cache through the pipeline (circuit breaker and timeout), after the warm-up.
     /// </summary>
     /// <returns>The completed task of the call, or <see langword="null"/> when it was skipped, failed or timed out.</returns>
     /// <exception cref="OperationCanceledException">Only when <paramref name="cancellationToken"/> was cancelled.</exception>
@@ -225,23 +237,98 @@ internal sealed class DistributedHttpCacheStore : IHttpCacheStore, IDisposable
         object? state,
         CancellationToken cancellationToken)
     {
-        var decision = _circuit.Enter();
-        if (decision == CircuitDecision.Skip)
+        if (!_warmUp.IsCompleted)
         {
+            // The first calls of a new instance wait for the connection (bounded by ConnectTimeout) instead of
+            // timing out on its set-up and opening the circuit.
+            await _warmUp.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(StorePipeline.Operation, operation);
+        try
+        {
+            var task = await _pipeline.Pipeline.ExecuteAsync(
+                static async (context, s) =>
+                {
+                    var task = s.call(s.Cache, s.storeKey, s.state, context.CancellationToken);
+                    try
+                    {
+                        // The call may not honour the token (Redis clients wait for their own, longer timeouts): stop waiting.
+                        await task.WaitAsync(context.CancellationToken).ConfigureAwait(false);
+                    }
+                    catch when (!task.IsCompleted)
+                    {
+                        _ = task.ContinueWith(s_observe, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                        throw;
+                    }
+
+                    return task;
+                },
+                context,
+                (call, Cache: _cache, storeKey, state)).ConfigureAwait(false);
+
+            if (!_pendingRemovals.IsEmpty)
+            {
+                StartReplay();
+            }
+
+            return task;
+        }
+        catch (BrokenCircuitException)
+        {
+            // Open (or another call is probing it): skip the store.
             _metrics.Bypassed(operation);
             Log.StoreBypassed(_logger, _clientName, operation);
             return null;
         }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // The caller gave up: say nothing about the store.
+            throw new OperationCanceledException(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            _metrics.Failed(operation, StorePipeline.IsTimeout(ex));
+            return null;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
 
+    private void OnOpened(string operation, Exception? exception)
+    {
+        var timedOut = StorePipeline.IsTimeout(exception);
+        Log.StoreFailed(
+            _logger,
+            timedOut ? null : exception,
+            _clientName,
+            operation,
+            timedOut ? $"no answer within {_operationTimeout.TotalMilliseconds:0} ms" : exception?.GetType().Name ?? "failed",
+            (long)_breakDuration.TotalMilliseconds);
+    }
+
+    private void OnClosed() => Log.StoreRecovered(_logger, _clientName);
+
+    /// <summary>
+    /// The first call to the distributed cache, made as the store is made (its first resolution: the client's first
+    /// request, or start-up when the app resolves it): it includes the client's connection set-up, which may take
+    /// far longer than <see cref="DistributedHttpCacheOptions.OperationTimeout"/>, so it gets its own budget,
+    /// <see cref="DistributedHttpCacheOptions.ConnectTimeout"/>, and does not count against the circuit.
+    /// </summary>
+    private async Task WarmUpAsync()
+    {
+        await Task.Yield();
+        using var timeout = new CancellationTokenSource(_connectTimeout, _time);
+        using var link = _disposing.Token.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeout);
         Task? task = null;
-        using var timeout = new CancellationTokenSource(_operationTimeout, _time);
-        using var link = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeout);
         try
         {
-            task = call(_cache, storeKey, state, timeout.Token);
-
-            // The call may not honour the token (Redis clients wait for their own, longer timeouts): stop waiting.
+            task = _cache.GetAsync(DistributedCacheKeys.WarmUp(_keyPrefix, _clientName), timeout.Token);
             await task.WaitAsync(timeout.Token).ConfigureAwait(false);
+            Log.WarmedUp(_logger, _clientName);
         }
         catch (Exception ex)
         {
@@ -250,40 +337,16 @@ internal sealed class DistributedHttpCacheStore : IHttpCacheStore, IDisposable
                 _ = task.ContinueWith(s_observe, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
 
-            if (cancellationToken.IsCancellationRequested)
+            if (!_disposing.IsCancellationRequested)
             {
-                // The caller gave up: say nothing about the store, and let the next call probe it if this one was to.
-                _circuit.Abandoned(decision);
-                throw new OperationCanceledException(cancellationToken);
-            }
-
-            var timedOut = timeout.IsCancellationRequested;
-            _metrics.Failed(operation, timedOut);
-            if (_circuit.Failed(decision))
-            {
-                Log.StoreFailed(
+                var timedOut = timeout.IsCancellationRequested;
+                Log.WarmUpFailed(
                     _logger,
                     timedOut ? null : ex,
                     _clientName,
-                    operation,
-                    timedOut ? $"no answer within {_operationTimeout.TotalMilliseconds:0} ms" : ex.GetType().Name,
-                    (long)_breakDuration.TotalMilliseconds);
+                    timedOut ? $"no answer within {_connectTimeout.TotalMilliseconds:0} ms" : ex.GetType().Name);
             }
-
-            return null;
         }
-
-        if (_circuit.Succeeded(decision))
-        {
-            Log.StoreRecovered(_logger, _clientName);
-        }
-
-        if (!_pendingRemovals.IsEmpty)
-        {
-            StartReplay();
-        }
-
-        return task;
     }
 
     private void RememberRemoval(string storeKey)

@@ -36,4 +36,12 @@ internal static partial class Log
     [LoggerMessage(607, LogLevel.Warning,
         "Not writing an entry of client '{ClientName}' to the distributed cache: {Reason}.")]
     public static partial void NotWritten(ILogger logger, Exception? exception, string clientName, string reason);
+
+    [LoggerMessage(608, LogLevel.Debug,
+        "The distributed HTTP cache of client '{ClientName}' is connected (warm-up done).")]
+    public static partial void WarmedUp(ILogger logger, string clientName);
+
+    [LoggerMessage(609, LogLevel.Warning,
+        "The distributed HTTP cache of client '{ClientName}' did not answer its first call ({Reason}); requests go on, each call bounded by the operation timeout.")]
+    public static partial void WarmUpFailed(ILogger logger, Exception? exception, string clientName, string reason);
 }
