@@ -146,6 +146,15 @@ internal sealed class AuthenticationHandler : DelegatingHandler
             return null;
         }
 
+        // The library never builds a header .NET refuses to send (obs-text in a realm or nonce, RFC 9110 §5.5): the 401
+        // goes back with its challenges instead of the request failing locally.
+        if (!HeaderText.IsSendable(answer.Header.Scheme) || !HeaderText.IsSendable(answer.Header.Parameter))
+        {
+            Log.ChallengeNotSendable(_logger, uri, answer.Scheme);
+            _metrics.Refused("not_ascii");
+            return null;
+        }
+
         // The same credentials twice cannot fare better: a wrong password ends in the 401, never a loop.
         if (state.Sent.Contains(answer.Header.ToString()))
         {
