@@ -107,7 +107,7 @@ internal sealed class RetryHandler : DelegatingHandler
 
             response = async ? await base.SendAsync(request, cancellationToken).ConfigureAwait(false) : base.Send(request, cancellationToken);
         }
-        catch (HttpRequestException ex) when (_pipeline is not null && RetryPolicy.Classify(ex, cancellationToken.IsCancellationRequested) == RetryReason.ConnectionFailure)
+        catch (Exception ex) when (_pipeline is not null && RetryPolicy.Classify(ex, cancellationToken.IsCancellationRequested) == RetryReason.ConnectionFailure)
         {
             if (!MayResend(request, RetryReason.ConnectionFailure, ex, 0))
             {
