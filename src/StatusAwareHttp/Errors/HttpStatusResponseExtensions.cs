@@ -30,6 +30,6 @@ public static class HttpStatusResponseExtensions
     private static async ValueTask<HttpResponseMessage> ThrowAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var context = ErrorContext.From(response);
-        throw await ErrorResponseReader.CreateExceptionAsync(response, context, cancellationToken).ConfigureAwait(false);
+        throw await ErrorResponseReader.CreateExceptionAsync(response, context, async: true, cancellationToken).ConfigureAwait(false);
     }
 }

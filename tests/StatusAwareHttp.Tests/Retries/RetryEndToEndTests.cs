@@ -218,6 +218,25 @@ public sealed class RetryEndToEndTests
     }
 
     [Fact]
+    public async Task A_request_that_fails_before_it_leaves_the_machine_is_not_retried()
+    {
+        var time = new TimerWatchingTimeProvider();
+        await using var server = await LoopbackServer.StartAsync(app => MapFlaky(app, "/r", 0, 200));
+        await using var test = Client(time);
+        using var request = new HttpRequestMessage(HttpMethod.Get, server.Url("/r"));
+
+        // .NET refuses to send a non-ASCII header value: HttpRequestError.Unknown, raised before any byte is written.
+        request.Headers.TryAddWithoutValidation("X-Name", "caf\u00e9");
+        var sending = test.Client.SendAsync(request);
+
+        // Before, the failure was taken for a connection failure and waited on a backoff timer (the fake clock never moves).
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => sending.WaitAsync(s_timeout));
+        Assert.Equal(HttpRequestError.Unknown, error.HttpRequestError);
+        Assert.Equal(0, server.CountFor("/r"));
+        Assert.Equal(0, Count(test, 300));
+    }
+
+    [Fact]
     public async Task A_POST_is_not_retried_and_the_caller_can_read_the_Retry_After()
     {
         await using var server = await LoopbackServer.StartAsync(app => MapFlaky(app, "/r", 1, 503, () => "7"));

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text;
 using StatusAwareHttp.Retries;
 using StatusAwareHttp.Retries.Internal;
@@ -95,7 +96,13 @@ public sealed class RetryPolicyTests
         { new HttpRequestException(HttpRequestError.ResponseEnded), false, "ConnectionFailure" }, // dropped before the response
         { new HttpRequestException(HttpRequestError.HttpProtocolError), false, "ConnectionFailure" },
         { new HttpRequestException(HttpRequestError.NameResolutionError), false, "ConnectionFailure" },
-        { new HttpRequestException("plain"), false, "ConnectionFailure" },
+        { new HttpRequestException("plain"), false, "None" }, // Unknown, no network cause: a local failure repeats the same way
+        { new HttpRequestException("Request headers must contain only ASCII characters."), false, "None" },
+        { new HttpRequestException("wrapped", new InvalidOperationException()), false, "None" },
+        { new HttpRequestException("reset", new SocketException((int)SocketError.ConnectionReset)), false, "ConnectionFailure" },
+        { new HttpRequestException("reset", new IOException("io", new SocketException((int)SocketError.ConnectionAborted))), false, "ConnectionFailure" },
+        { new SocketException((int)SocketError.ConnectionReset), false, "ConnectionFailure" }, // a custom primary handler's bare reset
+        { new IOException("disk"), false, "None" },
         { new HttpRequestException(HttpRequestError.SecureConnectionError), false, "None" }, // TLS fails the same way again
         { new HttpRequestException(HttpRequestError.InvalidResponse), false, "None" },
         { new HttpRequestException(HttpRequestError.UserAuthenticationError), false, "None" },

@@ -26,11 +26,24 @@ internal sealed class AuthenticationHandler : DelegatingHandler
         _logger = logger;
     }
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        SendCoreAsync(request, async: true, cancellationToken);
+
+    /// <summary>
+    /// <see cref="HttpClient.Send(HttpRequestMessage)"/>: the same exchange, each request sent synchronously. A token
+    /// provider or authenticator that completes asynchronously is waited on.
+    /// </summary>
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        SyncPath.Result(SendCoreAsync(request, async: false, cancellationToken));
+
+    private Task<HttpResponseMessage> Next(HttpRequestMessage request, bool async, CancellationToken cancellationToken) =>
+        async ? base.SendAsync(request, cancellationToken) : Task.FromResult(base.Send(request, cancellationToken));
+
+    private async Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, bool async, CancellationToken cancellationToken)
     {
         if (request.RequestUri is not { IsAbsoluteUri: true } uri)
         {
-            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return await Next(request, async, cancellationToken).ConfigureAwait(false);
         }
 
         // The first time the handler sees this message is the caller's hop; later ones are redirect hops.
@@ -43,7 +56,7 @@ internal sealed class AuthenticationHandler : DelegatingHandler
         // The caller's own Authorization is the caller's business.
         if (state.CallerManaged)
         {
-            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return await Next(request, async, cancellationToken).ConfigureAwait(false);
         }
 
         var sameOrigin = string.Equals(AuthenticationState.OriginOf(uri), state.Origin, StringComparison.Ordinal);
@@ -51,7 +64,7 @@ internal sealed class AuthenticationHandler : DelegatingHandler
         {
             // Credentials belong to the origin that asked; a redirect elsewhere never carries ours.
             RemoveOurs(request, state);
-            var elsewhere = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var elsewhere = await Next(request, async, cancellationToken).ConfigureAwait(false);
             if (elsewhere.StatusCode == HttpStatusCode.Unauthorized)
             {
                 Log.OtherOrigin(_logger, UriRedaction.Redact(uri), state.Origin);
@@ -63,18 +76,19 @@ internal sealed class AuthenticationHandler : DelegatingHandler
 
         if (request.Headers.Authorization is null)
         {
-            var preemptive = await _responder.PreemptAsync(request, state, cancellationToken).ConfigureAwait(false);
+            var pending = _responder.PreemptAsync(request, state, cancellationToken);
+            var preemptive = async ? await pending.ConfigureAwait(false) : SyncPath.Result(pending);
             if (preemptive is not null)
             {
                 Put(request, state, preemptive);
             }
         }
 
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var response = await Next(request, async, cancellationToken).ConfigureAwait(false);
         var sentOurs = state.Added is not null;
         while (response.StatusCode == HttpStatusCode.Unauthorized)
         {
-            var answer = await AnswerAsync(request, response, state, cancellationToken).ConfigureAwait(false);
+            var answer = await AnswerAsync(request, response, state, async, cancellationToken).ConfigureAwait(false);
             if (answer is null)
             {
                 break;
@@ -85,7 +99,7 @@ internal sealed class AuthenticationHandler : DelegatingHandler
             sentOurs = true;
             state.Responses++;
             cancellationToken.ThrowIfCancellationRequested();
-            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await Next(request, async, cancellationToken).ConfigureAwait(false);
         }
 
         if (sentOurs)
@@ -97,7 +111,7 @@ internal sealed class AuthenticationHandler : DelegatingHandler
     }
 
     /// <summary>The credentials to send again with, or <see langword="null"/> to hand the 401 back (logged and counted).</summary>
-    private async Task<AuthenticationHeaderValue?> AnswerAsync(HttpRequestMessage request, HttpResponseMessage response, AuthenticationState state, CancellationToken cancellationToken)
+    private async Task<AuthenticationHeaderValue?> AnswerAsync(HttpRequestMessage request, HttpResponseMessage response, AuthenticationState state, bool async, CancellationToken cancellationToken)
     {
         var uri = UriRedaction.Redact(request.RequestUri);
         if (state.Responses >= _options.MaxChallengeResponses)
@@ -115,7 +129,8 @@ internal sealed class AuthenticationHandler : DelegatingHandler
         }
 
         var challenges = response.Headers.NonValidated.TryGetValues("WWW-Authenticate", out var values) ? ChallengeParser.Parse(values) : [];
-        var answer = await _responder.AnswerAsync(request, response, challenges, state, cancellationToken).ConfigureAwait(false);
+        var answering = _responder.AnswerAsync(request, response, challenges, state, cancellationToken);
+        var answer = async ? await answering.ConfigureAwait(false) : SyncPath.Result(answering);
         if (answer.Header is null)
         {
             if (answer.Refusal == "basic_over_http")
@@ -128,6 +143,15 @@ internal sealed class AuthenticationHandler : DelegatingHandler
             }
 
             _metrics.Refused(answer.Refusal ?? "declined");
+            return null;
+        }
+
+        // The library never builds a header .NET refuses to send (obs-text in a realm or nonce, RFC 9110 §5.5): the 401
+        // goes back with its challenges instead of the request failing locally.
+        if (!HeaderText.IsSendable(answer.Header.Scheme) || !HeaderText.IsSendable(answer.Header.Parameter))
+        {
+            Log.ChallengeNotSendable(_logger, uri, answer.Scheme);
+            _metrics.Refused("not_ascii");
             return null;
         }
 

@@ -25,4 +25,7 @@ internal static partial class Log
 
     [LoggerMessage(456, LogLevel.Information, "Handing back the 401 from {Uri}: {Count} answers is Authentication.MaxChallengeResponses.")]
     public static partial void LimitReached(ILogger logger, string uri, int count);
+
+    [LoggerMessage(457, LogLevel.Warning, "Handing back the 401 from {Uri}: the {Scheme} answer would carry bytes a request header cannot (the challenge or the user name holds non-ASCII characters).")]
+    public static partial void ChallengeNotSendable(ILogger logger, string uri, string scheme);
 }

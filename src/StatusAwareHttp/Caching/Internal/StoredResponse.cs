@@ -53,10 +53,17 @@ internal sealed class StoredResponse
 
     public DateTimeOffset? LastModified { get; private set; }
 
-    /// <summary>Gets the raw <c>Last-Modified</c> line, sent back as <c>If-Modified-Since</c> byte for byte.</summary>
+    /// <summary>
+    /// Gets the raw <c>Last-Modified</c> line, sent back as <c>If-Modified-Since</c> byte for byte; <see langword="null"/>
+    /// when it holds bytes a request header cannot carry (obs-text, controls), so it is never sent (see <see cref="HasValidator"/>).
+    /// </summary>
     public string? LastModifiedRaw { get; private set; }
 
-    /// <summary>Gets the raw <c>ETag</c> (first line), sent back as <c>If-None-Match</c> byte for byte.</summary>
+    /// <summary>
+    /// Gets the raw <c>ETag</c> (first line), sent back as <c>If-None-Match</c> byte for byte; <see langword="null"/> when
+    /// it holds bytes a request header cannot carry (obs-text, controls): such a tag cannot be sent as received, so the
+    /// response has no entity tag to validate with.
+    /// </summary>
     public string? ETag { get; private set; }
 
     public string[] VaryNames { get; private set; }
@@ -68,6 +75,10 @@ internal sealed class StoredResponse
 
     public long? ContentLength { get; private set; }
 
+    /// <summary>
+    /// Gets a value indicating whether a conditional request can be built (§4.3.1): a validator that can be sent as it
+    /// was received. Without one the entry is unconditional: once stale it is fetched again and replaced.
+    /// </summary>
     public bool HasValidator => ETag is not null || LastModifiedRaw is not null;
 
     /// <summary>Gets, per header line, where it goes when the response is rebuilt (<c>Age</c> is replaced, so skipped).</summary>
@@ -80,6 +91,8 @@ internal sealed class StoredResponse
         var result = new StoredResponse(statusCode);
         var targets = new HeaderTarget[headers.Count];
         var dateSeen = false;
+        var etagSeen = false;
+        var lastModifiedSeen = false;
         var dateInvalid = false;
         var ageSeen = false;
         List<string>? vary = null;
@@ -140,15 +153,21 @@ internal sealed class StoredResponse
             }
             else if (Is(name, "Last-Modified"))
             {
-                if (result.LastModifiedRaw is null)
+                if (!lastModifiedSeen)
                 {
-                    result.LastModifiedRaw = value;
+                    lastModifiedSeen = true;
+                    result.LastModifiedRaw = HeaderText.IsSendable(value) ? value : null;
                     result.LastModified = HttpDate.TryParse(value, out var lastModified) ? lastModified : null;
                 }
             }
             else if (Is(name, "ETag"))
             {
-                result.ETag ??= value.Trim();
+                if (!etagSeen)
+                {
+                    etagSeen = true;
+                    var etag = value.Trim();
+                    result.ETag = HeaderText.IsSendable(etag) ? etag : null;
+                }
             }
             else if (Is(name, "Vary"))
             {

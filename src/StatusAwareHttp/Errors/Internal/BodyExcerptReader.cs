@@ -9,7 +9,7 @@ internal static class BodyExcerptReader
     /// Reads up to <paramref name="limit"/> bytes. <c>Truncated</c> is true when the body has more (known from
     /// Content-Length, or from one extra byte read). A body that fails mid-way gives what was read before the failure.
     /// </summary>
-    public static async Task<(byte[] Buffer, int Count, bool Truncated)> ReadAsync(HttpContent? content, int limit, CancellationToken cancellationToken)
+    public static async Task<(byte[] Buffer, int Count, bool Truncated)> ReadAsync(HttpContent? content, int limit, bool async, CancellationToken cancellationToken)
     {
         if (content is null || limit < 0)
         {
@@ -28,18 +28,32 @@ internal static class BodyExcerptReader
         var count = 0;
         try
         {
-            var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
+            // With async false (HttpClient.Send) the stream is opened and read synchronously.
+            var stream = async ? await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false) : content.ReadAsStream(cancellationToken);
+            try
             {
                 while (count < buffer.Length)
                 {
-                    var read = await stream.ReadAsync(buffer.AsMemory(count), cancellationToken).ConfigureAwait(false);
+                    var read = async
+                        ? await stream.ReadAsync(buffer.AsMemory(count), cancellationToken).ConfigureAwait(false)
+                        : stream.Read(buffer.AsSpan(count));
                     if (read == 0)
                     {
                         break;
                     }
 
                     count += read;
+                }
+            }
+            finally
+            {
+                if (async)
+                {
+                    await stream.DisposeAsync().ConfigureAwait(false);
+                }
+                else
+                {
+                    stream.Dispose();
                 }
             }
         }

@@ -18,13 +18,23 @@ internal sealed class ErrorHandler : DelegatingHandler
         _context = context;
     }
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        SendCoreAsync(request, async: true, cancellationToken);
+
+    /// <summary><see cref="HttpClient.Send(HttpRequestMessage)"/>: the same fallback and empty content, sent synchronously.</summary>
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        SyncPath.Result(SendCoreAsync(request, async: false, cancellationToken));
+
+    private Task<HttpResponseMessage> Next(HttpRequestMessage request, bool async, CancellationToken cancellationToken) =>
+        async ? base.SendAsync(request, cancellationToken) : Task.FromResult(base.Send(request, cancellationToken));
+
+    private async Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, bool async, CancellationToken cancellationToken)
     {
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var response = await Next(request, async, cancellationToken).ConfigureAwait(false);
 
         if (_context.Options.FallBackToHttp11On505 && (int)response.StatusCode == 505)
         {
-            response = await FallBackAsync(request, response, cancellationToken).ConfigureAwait(false);
+            response = await FallBackAsync(request, response, async, cancellationToken).ConfigureAwait(false);
         }
 
         var status = (int)response.StatusCode;
@@ -40,7 +50,7 @@ internal sealed class ErrorHandler : DelegatingHandler
         return response;
     }
 
-    private async Task<HttpResponseMessage> FallBackAsync(HttpRequestMessage request, HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> FallBackAsync(HttpRequestMessage request, HttpResponseMessage response, bool async, CancellationToken cancellationToken)
     {
         var decision = VersionFallbackPolicy.Decide(response.StatusCode, request.Version, request.VersionPolicy, response.Version, request.Content);
         var version = $"{response.Version.Major}";
@@ -54,7 +64,7 @@ internal sealed class ErrorHandler : DelegatingHandler
 
                 // The request stays HTTP/1.1 from here on (also for later redirect hops): the server said it needs it.
                 request.Version = HttpVersion.Version11;
-                return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                return await Next(request, async, cancellationToken).ConfigureAwait(false);
             case VersionFallbackDecision.BodyNotResendable:
                 Log.VersionFallbackBodyNotResendable(_context.Logger, request.Method.Method, UriRedaction.Redact(request.RequestUri), version);
                 _context.Metrics?.VersionFallback("body_not_resendable");

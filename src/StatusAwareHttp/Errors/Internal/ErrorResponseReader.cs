@@ -6,7 +6,8 @@ namespace StatusAwareHttp.Errors.Internal;
 /// <summary>Builds the <see cref="HttpStatusException"/> for a response: reads the bounded body, parses the headers, disposes the response.</summary>
 internal static class ErrorResponseReader
 {
-    public static async Task<HttpStatusException> CreateExceptionAsync(HttpResponseMessage response, ErrorContext context, CancellationToken cancellationToken)
+    /// <summary>Builds the exception; with <paramref name="async"/> false the excerpt is read synchronously (for <c>Send</c>).</summary>
+    public static async Task<HttpStatusException> CreateExceptionAsync(HttpResponseMessage response, ErrorContext context, bool async, CancellationToken cancellationToken)
     {
         try
         {
@@ -17,7 +18,7 @@ internal static class ErrorResponseReader
             var isProblem = ProblemParser.IsProblemMediaType(mediaType);
 
             var limit = isProblem ? Math.Max(options.MaxBodyExcerptBytes, options.MaxProblemBytes) : options.MaxBodyExcerptBytes;
-            var (buffer, count, truncated) = await BodyExcerptReader.ReadAsync(content, limit, cancellationToken).ConfigureAwait(false);
+            var (buffer, count, truncated) = await BodyExcerptReader.ReadAsync(content, limit, async, cancellationToken).ConfigureAwait(false);
 
             var excerptLength = Math.Min(count, options.MaxBodyExcerptBytes);
             var excerptTruncated = truncated || count > excerptLength;

@@ -11,9 +11,16 @@ internal static class ProblemParser
     public static bool IsProblemMediaType(string? mediaType) =>
         string.Equals(mediaType, MediaType, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The problem, or <see langword="null"/> when the bytes are not one JSON object.</summary>
+    /// <summary>The problem, or <see langword="null"/> when the bytes are not one JSON object in valid UTF-8 (never throws).</summary>
     public static HttpProblem? TryParse(ReadOnlySpan<byte> json)
     {
+        // RFC 8259 §8.1: JSON text is UTF-8. Invalid bytes make it no document (the JSON reader would throw on reading
+        // such a string), so the body stays only the excerpt.
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            return null;
+        }
+
         JsonDocument document;
         try
         {

@@ -1,3 +1,5 @@
+using StatusAwareHttp.Internal;
+
 namespace StatusAwareHttp.Errors.Internal;
 
 /// <summary>
@@ -14,14 +16,23 @@ internal sealed class ThrowOnErrorHandler : DelegatingHandler
         _context = context;
     }
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        SendCoreAsync(request, async: true, cancellationToken);
+
+    /// <summary><see cref="HttpClient.Send(HttpRequestMessage)"/>: the same exception, its excerpt read synchronously.</summary>
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        SyncPath.Result(SendCoreAsync(request, async: false, cancellationToken));
+
+    private async Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, bool async, CancellationToken cancellationToken)
     {
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var response = async
+            ? await base.SendAsync(request, cancellationToken).ConfigureAwait(false)
+            : base.Send(request, cancellationToken);
         if (!ErrorClassifier.IsError(response.StatusCode))
         {
             return response;
         }
 
-        throw await ErrorResponseReader.CreateExceptionAsync(response, _context, cancellationToken).ConfigureAwait(false);
+        throw await ErrorResponseReader.CreateExceptionAsync(response, _context, async, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -21,9 +21,20 @@ internal sealed class RedirectHandler : DelegatingHandler
         _logger = logger;
     }
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        SendCoreAsync(request, async: true, cancellationToken);
+
+    /// <summary><see cref="HttpClient.Send(HttpRequestMessage)"/>: the same loop, each hop sent synchronously.</summary>
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        SyncPath.Result(SendCoreAsync(request, async: false, cancellationToken));
+
+    private Task<HttpResponseMessage> Next(HttpRequestMessage request, bool async, CancellationToken cancellationToken) =>
+        async ? base.SendAsync(request, cancellationToken) : Task.FromResult(base.Send(request, cancellationToken));
+
+    /// <summary>One loop for both paths: with <paramref name="async"/> false every call below completes synchronously.</summary>
+    private async Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, bool async, CancellationToken cancellationToken)
     {
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var response = await Next(request, async, cancellationToken).ConfigureAwait(false);
         if (!RedirectPolicy.IsFollowedStatus(response.StatusCode) || request.RequestUri is not { IsAbsoluteUri: true } originalUri)
         {
             return response;
@@ -73,7 +84,7 @@ internal sealed class RedirectHandler : DelegatingHandler
             PrepareNextHop(request, decision, originalUri, ref credentialsDropped);
             cancellationToken.ThrowIfCancellationRequested();
 
-            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await Next(request, async, cancellationToken).ConfigureAwait(false);
             if (!RedirectPolicy.IsFollowedStatus(response.StatusCode))
             {
                 request.Options.Set(RedirectResponseExtensions.HopsKey, hops);

@@ -23,6 +23,15 @@ internal sealed class RetryHandler : DelegatingHandler
     private static readonly Func<ResilienceContext, Exchange, ValueTask<Outcome<HttpResponseMessage>>> s_attempt =
         static (context, exchange) => exchange.Handler.AttemptAsync(context, exchange);
 
+    /// <summary>The synchronous pipeline's callback: the same attempt, its exception thrown for Polly to catch.</summary>
+    private static readonly Func<ResilienceContext, Exchange, HttpResponseMessage> s_attemptSync =
+        static (context, exchange) =>
+        {
+            var outcome = SyncPath.Result(exchange.Handler.AttemptAsync(context, exchange));
+            outcome.ThrowIfException();
+            return outcome.Result!;
+        };
+
     private readonly string _clientName;
     private readonly bool[] _statuses;
     private readonly int _maxRetries;
@@ -73,7 +82,17 @@ internal sealed class RetryHandler : DelegatingHandler
         }
     }
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        SendCoreAsync(request, async: true, cancellationToken);
+
+    /// <summary>
+    /// <see cref="HttpClient.Send(HttpRequestMessage)"/>: the same decisions on Polly's synchronous <c>Execute</c>; a
+    /// wait (backoff, <c>Retry-After</c>, a closed gate) blocks the thread on a timer of the <see cref="TimeProvider"/>.
+    /// </summary>
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        SyncPath.Result(SendCoreAsync(request, async: false, cancellationToken));
+
+    private async Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, bool async, CancellationToken cancellationToken)
     {
         var start = _time.GetTimestamp();
         _budget.OnRequest();
@@ -83,19 +102,19 @@ internal sealed class RetryHandler : DelegatingHandler
         {
             if (_gate.MaybeClosed)
             {
-                await PassGateAsync(request, start, cancellationToken).ConfigureAwait(false);
+                await PassGateAsync(request, start, async, cancellationToken).ConfigureAwait(false);
             }
 
-            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            response = async ? await base.SendAsync(request, cancellationToken).ConfigureAwait(false) : base.Send(request, cancellationToken);
         }
-        catch (HttpRequestException ex) when (_pipeline is not null && RetryPolicy.Classify(ex, cancellationToken.IsCancellationRequested) == RetryReason.ConnectionFailure)
+        catch (Exception ex) when (_pipeline is not null && RetryPolicy.Classify(ex, cancellationToken.IsCancellationRequested) == RetryReason.ConnectionFailure)
         {
             if (!MayResend(request, RetryReason.ConnectionFailure, ex, 0))
             {
                 throw;
             }
 
-            return await RetryAsync(request, start, Outcome.FromException<HttpResponseMessage>(ex), null, cancellationToken).ConfigureAwait(false);
+            return await RetryAsync(request, start, Outcome.FromException<HttpResponseMessage>(ex), null, async, cancellationToken).ConfigureAwait(false);
         }
 
         var retryAfter = Observe(request, response);
@@ -105,17 +124,19 @@ internal sealed class RetryHandler : DelegatingHandler
             return response;
         }
 
-        return await RetryAsync(request, start, Outcome.FromResult(response), retryAfter, cancellationToken).ConfigureAwait(false);
+        return await RetryAsync(request, start, Outcome.FromResult(response), retryAfter, async, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<HttpResponseMessage> RetryAsync(HttpRequestMessage request, long start, Outcome<HttpResponseMessage> first, TimeSpan? retryAfter, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> RetryAsync(HttpRequestMessage request, long start, Outcome<HttpResponseMessage> first, TimeSpan? retryAfter, bool async, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        var exchange = new Exchange(this, request, start, first, retryAfter);
+        var exchange = new Exchange(this, request, start, first, retryAfter, async);
         context.Properties.Set(s_exchangeKey, exchange);
         try
         {
-            var outcome = await _pipeline!.ExecuteOutcomeAsync(s_attempt, context, exchange).ConfigureAwait(false);
+            var outcome = async
+                ? await _pipeline!.ExecuteOutcomeAsync(s_attempt, context, exchange).ConfigureAwait(false)
+                : ExecuteSynchronously(context, exchange);
 
             // Retries exhausted or refused: the last response goes back (the cache outside may serve stale instead),
             // a connection failure is rethrown as it was.
@@ -127,6 +148,19 @@ internal sealed class RetryHandler : DelegatingHandler
         finally
         {
             ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>Polly's synchronous <c>Execute</c> (its delays wait on the <see cref="TimeProvider"/>), as an outcome.</summary>
+    private Outcome<HttpResponseMessage> ExecuteSynchronously(ResilienceContext context, Exchange exchange)
+    {
+        try
+        {
+            return Outcome.FromResult(_pipeline!.Execute(s_attemptSync, context, exchange));
+        }
+        catch (Exception ex)
+        {
+            return Outcome.FromException<HttpResponseMessage>(ex);
         }
     }
 
@@ -143,10 +177,12 @@ internal sealed class RetryHandler : DelegatingHandler
         var cancellationToken = context.CancellationToken;
         if (_gate.MaybeClosed)
         {
-            await PassGateAsync(exchange.Request, exchange.Start, cancellationToken).ConfigureAwait(false);
+            await PassGateAsync(exchange.Request, exchange.Start, exchange.Async, cancellationToken).ConfigureAwait(false);
         }
 
-        var response = await base.SendAsync(exchange.Request, cancellationToken).ConfigureAwait(false);
+        var response = exchange.Async
+            ? await base.SendAsync(exchange.Request, cancellationToken).ConfigureAwait(false)
+            : base.Send(exchange.Request, cancellationToken);
         exchange.RetryAfter = Observe(exchange.Request, response);
         return Outcome.FromResult(response);
     }
@@ -221,7 +257,7 @@ internal sealed class RetryHandler : DelegatingHandler
     }
 
     /// <summary>Waits at the request's origin gate while it is closed, or fails fast when the request cannot wait.</summary>
-    private async Task PassGateAsync(HttpRequestMessage request, long start, CancellationToken cancellationToken)
+    private async Task PassGateAsync(HttpRequestMessage request, long start, bool async, CancellationToken cancellationToken)
     {
         if (!_useGate || request.RequestUri is not { IsAbsoluteUri: true } uri)
         {
@@ -243,24 +279,41 @@ internal sealed class RetryHandler : DelegatingHandler
                 default:
                     Log.GateWait(_logger, gate.Left, request.Method.Method, UriRedaction.Redact(uri), (int)gate.Status);
                     _metrics.GateWaited();
-                    await WaitAsync(gate.Left, gate.Opened, cancellationToken).ConfigureAwait(false);
+                    await WaitAsync(gate.Left, gate.Opened, async, cancellationToken).ConfigureAwait(false);
                     break;
             }
         }
     }
 
-    private async Task WaitAsync(TimeSpan delay, Task opened, CancellationToken cancellationToken)
+    /// <summary>Waits on a timer of the <see cref="TimeProvider"/> or the gate's opening; blocks the thread when not <paramref name="async"/>.</summary>
+    private async Task WaitAsync(TimeSpan delay, Task opened, bool async, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var timer = Task.Delay(delay, _time, stop.Token);
-        if (await Task.WhenAny(timer, opened).ConfigureAwait(false) == timer)
+        var first = Task.WhenAny(timer, opened);
+        if ((async ? await first.ConfigureAwait(false) : SyncPath.Result(first)) == timer)
         {
             // Throws when the caller cancelled (or HttpClient.Timeout fired) during the wait.
-            await timer.ConfigureAwait(false);
+            if (async)
+            {
+                await timer.ConfigureAwait(false);
+            }
+            else
+            {
+                SyncPath.Wait(timer);
+            }
         }
         else
         {
-            await stop.CancelAsync().ConfigureAwait(false);
+            if (async)
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                stop.Cancel();
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
         }
     }
@@ -347,8 +400,11 @@ internal sealed class RetryHandler : DelegatingHandler
         exception is HttpRequestException http ? $"{exception.GetType().Name} ({http.HttpRequestError})" : exception.GetType().Name;
 
     /// <summary>One request's retries: what Polly's callbacks share (held in the rented <see cref="ResilienceContext"/>).</summary>
-    private sealed class Exchange(RetryHandler handler, HttpRequestMessage request, long start, Outcome<HttpResponseMessage> first, TimeSpan? retryAfter)
+    private sealed class Exchange(RetryHandler handler, HttpRequestMessage request, long start, Outcome<HttpResponseMessage> first, TimeSpan? retryAfter, bool async)
     {
+        /// <summary>Gets a value indicating whether the attempts go through <c>SendAsync</c> (else <c>Send</c>).</summary>
+        public bool Async { get; } = async;
+
         public RetryHandler Handler { get; } = handler;
 
         public HttpRequestMessage Request { get; } = request;

@@ -64,13 +64,23 @@ internal static class RetryPolicy
     public static RetryReason Classify(int status, bool[] retriedStatuses) =>
         (uint)status < (uint)retriedStatuses.Length && retriedStatuses[status] ? RetryReason.Status : RetryReason.None;
 
-    /// <summary>Whether an exception from below is a connection that failed or dropped before any response.</summary>
+    /// <summary>
+    /// Whether an exception from below is a failure another attempt can change: the connection failed or dropped before
+    /// any response. A failure on this machine (a header .NET refuses, an invalid request, a configuration error:
+    /// <see cref="HttpRequestError.Unknown"/> with no network cause) fails the same way every time, so it is not retried.
+    /// </summary>
     public static RetryReason Classify(Exception exception, bool cancellationRequested)
     {
         // The caller gave up (or HttpClient.Timeout fired): never retried.
-        if (cancellationRequested || exception is not HttpRequestException http)
+        if (cancellationRequested)
         {
             return RetryReason.None;
+        }
+
+        if (exception is not HttpRequestException http)
+        {
+            // A custom primary handler may let a socket reset through as it is.
+            return IsReset(exception) ? RetryReason.ConnectionFailure : RetryReason.None;
         }
 
         // Our own refusal to send, and exceptions that carry a status (a response was received), are not connection failures.
@@ -81,13 +91,32 @@ internal static class RetryPolicy
 
         return http.HttpRequestError switch
         {
-            // Refused, reset or dropped before the response: nothing was answered, another connection may work.
+            // Refused, reset or dropped before the response, a stream reset by the server (HTTP/2, HTTP/3), a name not
+            // resolved yet: nothing was answered, and another connection may work.
             HttpRequestError.ConnectionError or HttpRequestError.ResponseEnded or HttpRequestError.HttpProtocolError
-                or HttpRequestError.NameResolutionError or HttpRequestError.Unknown => RetryReason.ConnectionFailure,
+                or HttpRequestError.NameResolutionError => RetryReason.ConnectionFailure,
 
-            // TLS, authentication, version and configuration errors, and malformed responses, repeat the same way.
+            // Unknown is what .NET reports for local failures too: retried only when a socket or transport error caused it.
+            HttpRequestError.Unknown => IsReset(http.InnerException) ? RetryReason.ConnectionFailure : RetryReason.None,
+
+            // TLS (a certificate or protocol mismatch repeats the same way), authentication, version, configuration,
+            // proxy and malformed responses, and the response-size limits: another attempt fails alike.
             _ => RetryReason.None,
         };
+    }
+
+    /// <summary>Whether an exception, or one that caused it, is a socket error or a transport's I/O failure (a reset).</summary>
+    private static bool IsReset(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is System.Net.Sockets.SocketException || (current is IOException && current.InnerException is System.Net.Sockets.SocketException))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Builds the lookup of <see cref="Classify(int, bool[])"/> from the configured statuses (4xx and 5xx only).</summary>
