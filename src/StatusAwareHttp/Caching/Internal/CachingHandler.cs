@@ -51,7 +51,7 @@ internal sealed class CachingHandler : DelegatingHandler
             registry.Get(clientName, options),
             options,
             services.GetRequiredService<TimeProvider>(),
-            services.GetRequiredService<CacheMetrics>(),
+            services.GetRequiredService<CacheMetrics>().For(clientName),
             loggerFactory.CreateLogger<CachingHandler>());
     }
 

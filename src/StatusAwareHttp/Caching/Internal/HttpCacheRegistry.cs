@@ -46,7 +46,7 @@ internal sealed class HttpCacheRegistry : IDisposable
             var keyed = (_services as IKeyedServiceProvider)?.GetKeyedService(typeof(IHttpCacheStore), clientName) as IHttpCacheStore;
             client = keyed is not null
                 ? new ClientCache(clientName, keyed, ownsStore: false)
-                : new ClientCache(clientName, new MemoryHttpCacheStore(options.MaxTotalBytes, _timeProvider, _metrics), ownsStore: true);
+                : new ClientCache(clientName, new MemoryHttpCacheStore(options.MaxTotalBytes, _timeProvider, _metrics.For(clientName)), ownsStore: true);
             _clients[clientName] = client;
             return client;
         }
