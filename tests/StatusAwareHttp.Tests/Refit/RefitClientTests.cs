@@ -25,8 +25,8 @@ public interface IOriginApi
 }
 
 /// <summary>
-/// A Refit client registered with <c>AddRefitGeneratedClient/// <summary>A Refit client registered with <c>AddRefitClient&lt;T&gt;().AddStatusHandling()</c>, over real sockets.</summary>lt;T/// <summary>A Refit client registered with <c>AddRefitClient&lt;T&gt;().AddStatusHandling()</c>, over real sockets.</summary>gt;().AddStatusHandling()</c>, over real sockets
-/// (Refit 16 generates the client at build time; its <c>AddRefitClient/// <summary>A Refit client registered with <c>AddRefitClient&lt;T&gt;().AddStatusHandling()</c>, over real sockets.</summary>lt;T/// <summary>A Refit client registered with <c>AddRefitClient&lt;T&gt;().AddStatusHandling()</c>, over real sockets.</summary>gt;()</c> needs the Refit.Reflection package).
+/// A Refit client registered with <c>AddRefitGeneratedClient&lt;T&gt;().AddStatusHandling()</c>, over real sockets
+/// (Refit 16 generates the client at build time; its <c>AddRefitClient&lt;T&gt;()</c> needs the Refit.Reflection package).
 /// </summary>
 public sealed class RefitClientTests
 {
@@ -95,8 +95,12 @@ public sealed class RefitClientTests
         await using var services = Services(server, throwOnErrorStatus: true);
         var api = services.GetRequiredService<IOriginApi>();
 
-        var exception = await Record.ExceptionAsync(api.MissingAsync);
-
-        Assert.Fail($"DISCOVER {exception?.GetType().FullName} inner {exception?.InnerException?.GetType().FullName} :: {exception?.Message}");
+        // Refit wraps whatever HttpClient.SendAsync throws in its ApiRequestException; the HttpStatusException, with
+        // its status, problem details and body excerpt, is the inner exception.
+        var exception = await Assert.ThrowsAsync<ApiRequestException>(api.MissingAsync);
+        var status = Assert.IsType<HttpStatusException>(exception.InnerException);
+        Assert.Equal(HttpStatusCode.NotFound, status.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, status.Status);
+        Assert.False(typeof(HttpRequestException).IsAssignableFrom(typeof(ApiRequestException)));
     }
 }
