@@ -16,14 +16,15 @@ internal sealed class TracingHandler : DelegatingHandler
         _clientName = clientName;
     }
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        // Not traced: no state machine of its own, the pass-through costs one call.
         var activity = Start(request);
-        if (activity is null)
-        {
-            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        }
+        return activity is null ? base.SendAsync(request, cancellationToken) : SendTracedAsync(activity, request, cancellationToken);
+    }
 
+    private async Task<HttpResponseMessage> SendTracedAsync(Activity activity, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
         try
         {
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
