@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -53,31 +52,6 @@ internal sealed class StatusHandlingBuilderFilter : IHttpMessageHandlerBuilderFi
         };
     }
 
-    private void DisableAutoRedirect(HttpMessageHandler primary, string clientName)
-    {
-        try
-        {
-            switch (primary)
-            {
-                case SocketsHttpHandler { AllowAutoRedirect: true } sockets:
-                    sockets.AllowAutoRedirect = false;
-                    break;
-                case HttpClientHandler { AllowAutoRedirect: true } client:
-                    client.AllowAutoRedirect = false;
-                    break;
-                case SocketsHttpHandler or HttpClientHandler:
-                    break;
-                default:
-                    Log.PrimaryHandlerUnknown(_logger, clientName, primary.GetType().FullName ?? primary.GetType().Name);
-                    break;
-            }
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new InvalidOperationException(
-                $"The primary handler of HttpClient '{clientName}' has already sent a request, so its AllowAutoRedirect cannot be turned off. " +
-                "Give each client a new primary handler (ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler()) ) rather than a shared instance.",
-                ex);
-        }
-    }
+    private void DisableAutoRedirect(HttpMessageHandler primary, string clientName) =>
+        PrimaryHandlerRedirects.Disable(primary, clientName, _logger);
 }

@@ -13,11 +13,14 @@ internal static class StatusHandlingPipeline
 {
     public static List<DelegatingHandler> CreateHandlers(string clientName, StatusHandlingOptions options, IServiceProvider services)
     {
-        var handlers = new List<DelegatingHandler>(5);
+        var handlers = new List<DelegatingHandler>(7);
         var loggerFactory = services.GetRequiredService<ILoggerFactory>();
         var errorContext = options.Errors.Enabled
-            ? new ErrorContext(options.Errors, services.GetRequiredService<TimeProvider>(), loggerFactory.CreateLogger<ErrorHandler>(), services.GetRequiredService<ErrorMetrics>())
+            ? new ErrorContext(options.Errors, services.GetRequiredService<TimeProvider>(), loggerFactory.CreateLogger<ErrorHandler>(), services.GetRequiredService<ErrorMetrics>().For(clientName))
             : null;
+
+        // Tracing: outermost of all, so the one span per logical request covers every hop, retry and cache hit.
+        handlers.Add(new TracingHandler(clientName));
 
         // 0. Errors.ThrowOnErrorStatus (opt-in): before everything, so it throws only for the 4xx/5xx that the
         //    redirects, authentication, cache and retries are done with (a 401 answered or a 503 retried never
@@ -32,7 +35,7 @@ internal static class StatusHandlingPipeline
         {
             handlers.Add(new RedirectHandler(
                 options.Redirects,
-                services.GetRequiredService<RedirectMetrics>(),
+                services.GetRequiredService<RedirectMetrics>().For(clientName),
                 loggerFactory.CreateLogger<RedirectHandler>()));
         }
 
@@ -44,7 +47,7 @@ internal static class StatusHandlingPipeline
             handlers.Add(new AuthenticationHandler(
                 authentication,
                 responder,
-                services.GetRequiredService<AuthenticationMetrics>(),
+                services.GetRequiredService<AuthenticationMetrics>().For(clientName),
                 loggerFactory.CreateLogger<AuthenticationHandler>()));
         }
 
@@ -62,7 +65,7 @@ internal static class StatusHandlingPipeline
                 options.Retries,
                 services.GetRequiredKeyedService<ClientRetryState>(clientName).Configure(options.Retries),
                 services.GetRequiredService<TimeProvider>(),
-                services.GetRequiredService<RetryMetrics>(),
+                services.GetRequiredService<RetryMetrics>().For(clientName),
                 loggerFactory.CreateLogger<RetryHandler>()));
         }
 

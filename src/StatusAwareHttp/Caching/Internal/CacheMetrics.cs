@@ -22,6 +22,8 @@ internal sealed class CacheMetrics
     private readonly Counter<long> _coalesced;
     private readonly Counter<long> _storeErrors;
 
+    private KeyValuePair<string, object?> _client = MetricTags.Unbound;
+
     public CacheMetrics(StatusAwareHttpMeter meter)
     {
         _lookups = meter.Meter.CreateCounter<long>("statusawarehttp.cache.lookups", "{request}", "GET requests the cache looked up, by outcome: hit, miss, revalidated (304), stale (served stale).");
@@ -31,9 +33,17 @@ internal sealed class CacheMetrics
         _storeErrors = meter.Meter.CreateCounter<long>("statusawarehttp.cache.store_errors", "{error}", "Cache store calls that failed or returned an unreadable entry, by operation.");
     }
 
-    public void Lookup(CacheOutcome outcome) => _lookups.Add(1, new KeyValuePair<string, object?>("outcome", OutcomeName(outcome)));
+    /// <summary>Gets a view of these instruments that tags every measurement with <paramref name="clientName"/>.</summary>
+    public CacheMetrics For(string clientName)
+    {
+        var bound = (CacheMetrics)MemberwiseClone();
+        bound._client = MetricTags.Client(clientName);
+        return bound;
+    }
 
-    public void Stored(int bytes) => _storedBytes.Add(bytes);
+    public void Lookup(CacheOutcome outcome) => _lookups.Add(1, _client, new KeyValuePair<string, object?>("outcome", OutcomeName(outcome)));
+
+    public void Stored(int bytes) => _storedBytes.Add(bytes, _client);
 
     public void Evicted(EvictionReason reason)
     {
@@ -46,13 +56,13 @@ internal sealed class CacheMetrics
 
         if (name is not null)
         {
-            _evictions.Add(1, new KeyValuePair<string, object?>("reason", name));
+            _evictions.Add(1, _client, new KeyValuePair<string, object?>("reason", name));
         }
     }
 
-    public void Coalesced() => _coalesced.Add(1);
+    public void Coalesced() => _coalesced.Add(1, _client);
 
-    public void StoreError(string operation) => _storeErrors.Add(1, new KeyValuePair<string, object?>("operation", operation));
+    public void StoreError(string operation) => _storeErrors.Add(1, _client, new KeyValuePair<string, object?>("operation", operation));
 
     public static string OutcomeName(CacheOutcome outcome) => outcome switch
     {

@@ -63,7 +63,7 @@ internal sealed class CachingHandler : DelegatingHandler
             services.GetRequiredKeyedService<ClientCache>(clientName),
             options,
             services.GetRequiredService<TimeProvider>(),
-            services.GetRequiredService<CacheMetrics>(),
+            services.GetRequiredService<CacheMetrics>().For(clientName),
             loggerFactory.CreateLogger<CachingHandler>());
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>

@@ -50,7 +50,7 @@ internal sealed class ClientCache : IDisposable
         }
 
         var options = services.GetRequiredService<IOptionsMonitor<StatusHandlingOptions>>().Get(clientName).Cache;
-        var store = new MemoryHttpCacheStore(options.MaxTotalBytes, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<CacheMetrics>());
+        var store = new MemoryHttpCacheStore(options.MaxTotalBytes, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<CacheMetrics>().For(clientName));
         return new ClientCache(clientName, store, ownsStore: true);
     }
 

@@ -77,6 +77,7 @@ internal sealed class RedirectHandler : DelegatingHandler
 
             Log.Following(_logger, (int)response.StatusCode, UriRedaction.Redact(current), UriRedaction.Redact(target), decision.Method!.Method, hops.Count);
             _metrics.Followed((int)response.StatusCode);
+            StatusAwareTracing.RedirectFollowed((int)response.StatusCode, target, hops.Count);
 
             // The dropped response goes back to the pool (its unread body is drained by the primary handler).
             response.Dispose();

@@ -9,15 +9,25 @@ internal sealed class RedirectMetrics
     private readonly Counter<long> _followed;
     private readonly Counter<long> _refused;
 
+    private KeyValuePair<string, object?> _client = MetricTags.Unbound;
+
     public RedirectMetrics(StatusAwareHttpMeter meter)
     {
         _followed = meter.Meter.CreateCounter<long>("statusawarehttp.redirect.followed", "{hop}", "Redirect hops followed, by status.");
         _refused = meter.Meter.CreateCounter<long>("statusawarehttp.redirect.refused", "{response}", "Redirects handed back or stopped, by reason.");
     }
 
-    public void Followed(int status) => _followed.Add(1, new KeyValuePair<string, object?>("http.response.status_code", status));
+    /// <summary>Gets a view of these instruments that tags every measurement with <paramref name="clientName"/>.</summary>
+    public RedirectMetrics For(string clientName)
+    {
+        var bound = (RedirectMetrics)MemberwiseClone();
+        bound._client = MetricTags.Client(clientName);
+        return bound;
+    }
 
-    public void Refused(RedirectRefusal reason) => _refused.Add(1, new KeyValuePair<string, object?>("reason", ReasonName(reason)));
+    public void Followed(int status) => _followed.Add(1, _client, new KeyValuePair<string, object?>("http.response.status_code", status));
+
+    public void Refused(RedirectRefusal reason) => _refused.Add(1, _client, new KeyValuePair<string, object?>("reason", ReasonName(reason)));
 
     public static string ReasonName(RedirectRefusal reason) => reason switch
     {

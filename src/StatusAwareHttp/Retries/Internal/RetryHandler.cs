@@ -250,6 +250,7 @@ internal sealed class RetryHandler : DelegatingHandler
         var status = args.Outcome.Result is { } result ? (int)result.StatusCode : 0;
         Log.Retrying(_logger, request.Method.Method, UriRedaction.Redact(request.RequestUri), Describe(args.Outcome), args.AttemptNumber + 1, _maxRetries, args.RetryDelay, exchange.DelaySource);
         _metrics.Retried(exchange.Reason, status);
+        StatusAwareTracing.Retrying(exchange.Reason == RetryReason.Status ? "status" : "connection_failure", status, args.AttemptNumber + 1, args.RetryDelay);
 
         // The dropped response goes back to the connection pool before the wait (its unread body is drained).
         args.Outcome.Result?.Dispose();

@@ -10,6 +10,8 @@ internal sealed class RetryMetrics
     private readonly Counter<long> _refused;
     private readonly Counter<long> _gate;
 
+    private KeyValuePair<string, object?> _client = MetricTags.Unbound;
+
     public RetryMetrics(StatusAwareHttpMeter meter)
     {
         _retried = meter.Meter.CreateCounter<long>("statusawarehttp.retry.retried", "{retry}", "Retries made, by status and reason.");
@@ -17,23 +19,31 @@ internal sealed class RetryMetrics
         _gate = meter.Meter.CreateCounter<long>("statusawarehttp.retry.gate", "{request}", "Requests held back by their origin's gate, by outcome.");
     }
 
+    /// <summary>Gets a view of these instruments that tags every measurement with <paramref name="clientName"/>.</summary>
+    public RetryMetrics For(string clientName)
+    {
+        var bound = (RetryMetrics)MemberwiseClone();
+        bound._client = MetricTags.Client(clientName);
+        return bound;
+    }
+
     public void Retried(RetryReason reason, int status)
     {
         if (reason == RetryReason.Status)
         {
-            _retried.Add(1, new KeyValuePair<string, object?>("reason", "status"), new KeyValuePair<string, object?>("http.response.status_code", status));
+            _retried.Add(1, _client, new KeyValuePair<string, object?>("reason", "status"), new KeyValuePair<string, object?>("http.response.status_code", status));
         }
         else
         {
-            _retried.Add(1, new KeyValuePair<string, object?>("reason", "connection_failure"));
+            _retried.Add(1, _client, new KeyValuePair<string, object?>("reason", "connection_failure"));
         }
     }
 
-    public void Refused(RetryRefusal refusal) => _refused.Add(1, new KeyValuePair<string, object?>("reason", RefusalName(refusal)));
+    public void Refused(RetryRefusal refusal) => _refused.Add(1, _client, new KeyValuePair<string, object?>("reason", RefusalName(refusal)));
 
-    public void GateWaited() => _gate.Add(1, new KeyValuePair<string, object?>("outcome", "waited"));
+    public void GateWaited() => _gate.Add(1, _client, new KeyValuePair<string, object?>("outcome", "waited"));
 
-    public void GateFailedFast() => _gate.Add(1, new KeyValuePair<string, object?>("outcome", "failed_fast"));
+    public void GateFailedFast() => _gate.Add(1, _client, new KeyValuePair<string, object?>("outcome", "failed_fast"));
 
     public static string RefusalName(RetryRefusal refusal) => refusal switch
     {

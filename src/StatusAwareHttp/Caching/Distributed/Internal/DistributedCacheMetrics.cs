@@ -29,6 +29,8 @@ internal sealed class DistributedCacheMetrics
     private readonly Counter<long> _failures;
     private readonly Counter<long> _bypassed;
 
+    private KeyValuePair<string, object?> _client = MetricTags.Unbound;
+
     public DistributedCacheMetrics(StatusAwareHttpMeter meter)
     {
         _lookups = meter.Meter.CreateCounter<long>("statusawarehttp.distributed_cache.lookups", "{lookup}",
@@ -39,14 +41,23 @@ internal sealed class DistributedCacheMetrics
             "Calls to the distributed cache skipped because it failed lately, by operation.");
     }
 
-    public void Lookup(DistributedLookup outcome) => _lookups.Add(1, new KeyValuePair<string, object?>("outcome", OutcomeName(outcome)));
+    /// <summary>Gets a view of these instruments that tags every measurement with <paramref name="clientName"/>.</summary>
+    public DistributedCacheMetrics For(string clientName)
+    {
+        var bound = (DistributedCacheMetrics)MemberwiseClone();
+        bound._client = MetricTags.Client(clientName);
+        return bound;
+    }
+
+    public void Lookup(DistributedLookup outcome) => _lookups.Add(1, _client, new KeyValuePair<string, object?>("outcome", OutcomeName(outcome)));
 
     public void Failed(string operation, bool timeout) => _failures.Add(
         1,
+        _client,
         new KeyValuePair<string, object?>("operation", operation),
         new KeyValuePair<string, object?>("reason", timeout ? "timeout" : "error"));
 
-    public void Bypassed(string operation) => _bypassed.Add(1, new KeyValuePair<string, object?>("operation", operation));
+    public void Bypassed(string operation) => _bypassed.Add(1, _client, new KeyValuePair<string, object?>("operation", operation));
 
     public static string OutcomeName(DistributedLookup outcome) => outcome switch
     {

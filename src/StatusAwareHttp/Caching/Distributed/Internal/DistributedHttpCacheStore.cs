@@ -114,7 +114,7 @@ internal sealed class DistributedHttpCacheStore : IHttpCacheStore, IDisposable
             services.GetRequiredService<IDistributedCache>(),
             options,
             services.GetRequiredService<TimeProvider>(),
-            services.GetRequiredService<DistributedCacheMetrics>(),
+            services.GetRequiredService<DistributedCacheMetrics>().For(clientName),
             services.GetRequiredService<ILoggerFactory>().CreateLogger<DistributedHttpCacheStore>());
     }
 

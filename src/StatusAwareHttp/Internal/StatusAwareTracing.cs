@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace StatusAwareHttp.Internal;
+
+/// <summary>
+/// The one <see cref="ActivitySource"/> of the library, named <c>StatusAwareHttp</c>: one span per logical request
+/// (made by <see cref="TracingHandler"/>, outermost), with an event per redirect hop and per retry.
+/// Tag names follow the OpenTelemetry HTTP client semantic conventions.
+/// </summary>
+internal static class StatusAwareTracing
+{
+    public const string SourceName = "StatusAwareHttp";
+
+    public const string RedirectEvent = "statusawarehttp.redirect";
+    public const string RetryEvent = "statusawarehttp.retry";
+
+    public const string Method = "http.request.method";
+    public const string UrlFull = "url.full";
+    public const string ServerAddress = "server.address";
+    public const string ServerPort = "server.port";
+    public const string StatusCode = "http.response.status_code";
+    public const string ErrorType = "error.type";
+    public const string ResendCount = "http.request.resend_count";
+    public const string CacheStatus = "http.response.header.cache-status";
+    public const string ClientName = "statusawarehttp.client";
+
+    public static readonly ActivitySource Source = new(SourceName);
+
+    /// <summary>Adds a redirect hop to the logical request's span, if it is being recorded.</summary>
+    public static void RedirectFollowed(int status, Uri target, int hop)
+    {
+        if (Current() is not { } activity)
+        {
+            return;
+        }
+
+        activity.AddEvent(new ActivityEvent(RedirectEvent, tags: new ActivityTagsCollection
+        {
+            [StatusCode] = status,
+            [UrlFull] = UriRedaction.Redact(target),
+            ["statusawarehttp.redirect.hop"] = hop,
+        }));
+        CountResend(activity);
+    }
+
+    /// <summary>Adds a retry to the logical request's span, if it is being recorded.</summary>
+    public static void Retrying(string reason, int status, int attempt, TimeSpan delay)
+    {
+        if (Current() is not { } activity)
+        {
+            return;
+        }
+
+        var tags = new ActivityTagsCollection
+        {
+            ["statusawarehttp.retry.reason"] = reason,
+            ["statusawarehttp.retry.attempt"] = attempt,
+            ["statusawarehttp.retry.delay_ms"] = delay.TotalMilliseconds,
+        };
+        if (status != 0)
+        {
+            tags[StatusCode] = status;
+        }
+
+        activity.AddEvent(new ActivityEvent(RetryEvent, tags: tags));
+        CountResend(activity);
+    }
+
+    /// <summary>The span of the logical request around the caller: the nearest ancestor made by <see cref="Source"/>.</summary>
+    private static Activity? Current()
+    {
+        for (var activity = Activity.Current; activity is not null; activity = activity.Parent)
+        {
+            if (ReferenceEquals(activity.Source, Source))
+            {
+                return activity.IsAllDataRequested ? activity : null;
+            }
+        }
+
+        return null;
+    }
+
+    private static void CountResend(Activity activity)
+    {
+        var count = activity.GetTagItem(ResendCount) is int previous ? previous + 1 : 1;
+        activity.SetTag(ResendCount, count);
+    }
+
+    /// <summary>The <c>error.type</c> of a failure: the exception's full type name.</summary>
+    public static string ErrorTypeOf(Exception exception) => exception.GetType().FullName ?? exception.GetType().Name;
+
+    public static string StatusText(int status) => status.ToString(CultureInfo.InvariantCulture);
+}
