@@ -769,7 +769,7 @@ internal sealed class CachingHandler : DelegatingHandler
         // §4: a response served from storage carries its current age (§5.1) and how the cache handled it (RFC 9211).
         var response = CacheHeaders.ToResponse(entry, request);
         response.Headers.TryAddWithoutValidation("Age", CacheHeaders.AgeValue(age));
-        response.Headers.TryAddWithoutValidation(CacheStatus.FieldName, cacheStatus);
+        response.Headers.TryAddWithoutValidation(CacheStatus.FieldName, CacheStatus.WithStoreDetail(cacheStatus, entry.StoreDetail));
         return response;
     }
 
