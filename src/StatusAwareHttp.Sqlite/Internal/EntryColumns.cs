@@ -72,7 +72,7 @@ internal static class EntryColumns
             headers = read;
             return reader.BaseStream.Position == column.Length;
         }
-        catch (Exception ex) when (ex is EndOfStreamException or FormatException or DecoderFallbackException or InvalidDataException)
+        catch (Exception ex) when (ex is IOException or FormatException or DecoderFallbackException or InvalidDataException)
         {
             return false;
         }
@@ -99,7 +99,7 @@ internal static class EntryColumns
             vary = read;
             return reader.BaseStream.Position == column.Length;
         }
-        catch (Exception ex) when (ex is EndOfStreamException or FormatException or DecoderFallbackException or InvalidDataException)
+        catch (Exception ex) when (ex is IOException or FormatException or DecoderFallbackException or InvalidDataException)
         {
             return false;
         }
