@@ -66,6 +66,13 @@ public sealed class HttpCacheEntry
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, string?>> VaryHeaders { get; }
 
+    /// <summary>
+    /// Gets a note from the store on where this entry was read from, added to <c>Cache-Status</c> as its <c>detail</c>
+    /// when the entry is served (such as <c>detail=disk</c> from a file store); an sf-token. A store sets it on the
+    /// entries it hands back; the cache never stores it. Default: <see langword="null"/> (no detail).
+    /// </summary>
+    public string? StoreDetail { get; init; }
+
     /// <summary>The headers parsed once (the entry is immutable); a benign race may parse twice.</summary>
     internal StoredResponse Parsed => _parsed ??= StoredResponse.Parse(this);
 

@@ -32,7 +32,7 @@ internal sealed class CacheServing
     {
         var response = CacheHeaders.ToResponse(entry, request);
         response.Headers.TryAddWithoutValidation("Age", CacheHeaders.AgeValue(age));
-        response.Headers.TryAddWithoutValidation(CacheStatus.FieldName, cacheStatus);
+        response.Headers.TryAddWithoutValidation(CacheStatus.FieldName, CacheStatus.WithStoreDetail(cacheStatus, entry.StoreDetail));
         return response;
     }
 

@@ -95,6 +95,10 @@ internal sealed class CacheStatus
         return builder.ToString();
     }
 
+    /// <summary>Adds the store's <paramref name="detail"/> (<see cref="HttpCacheEntry.StoreDetail"/>) unless the value has one.</summary>
+    public static string WithStoreDetail(string value, string? detail) =>
+        detail is null || value.Contains("; detail=", StringComparison.Ordinal) ? value : $"{value}; detail={detail}";
+
     /// <summary>Answered by the cache alone without a stored response (<c>only-if-cached</c> on a miss).</summary>
     public string Detail(string detail) => $"{Identifier}; detail={detail}";
 

@@ -1,0 +1,303 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace StatusAwareHttp.Caching.Sqlite.Internal;
+
+/// <summary>
+/// The cache file: made readable by the current user only before SQLite opens it, switched to WAL, its schema made
+/// or checked, and a pool of open sessions. A file that is not SQLite, is damaged, or is another program's
+/// database is moved aside (<see cref="MoveAside"/>) and a new one made in its place.
+/// </summary>
+internal sealed class SqliteCacheFile : IDisposable
+{
+    /// <summary>Marks the file as this library's (<c>PRAGMA application_id</c>): "SAHC".</summary>
+    public const int ApplicationId = 0x53414843;
+
+    /// <summary>The schema's version (<c>PRAGMA user_version</c>); another one is treated as a foreign file.</summary>
+    public const int SchemaVersion = 1;
+
+    /// <summary>Sessions kept open when idle; more are opened under load and closed when returned.</summary>
+    private const int MaxIdleSessions = 8;
+
+    private const string Schema = """
+        CREATE TABLE http_cache_keys(
+            id INTEGER PRIMARY KEY,
+            partition TEXT NOT NULL,
+            key TEXT NOT NULL,
+            expires INTEGER,
+            last_access INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            UNIQUE(partition, key));
+        CREATE INDEX http_cache_keys_access ON http_cache_keys(last_access, id);
+        CREATE INDEX http_cache_keys_expires ON http_cache_keys(expires) WHERE expires IS NOT NULL;
+        CREATE TABLE http_cache_variants(
+            id INTEGER PRIMARY KEY,
+            key_id INTEGER NOT NULL,
+            position INTEGER NOT NULL,
+            status INTEGER NOT NULL,
+            request_time INTEGER NOT NULL,
+            response_time INTEGER NOT NULL,
+            headers BLOB NOT NULL,
+            vary BLOB NOT NULL,
+            body BLOB NOT NULL);
+        CREATE INDEX http_cache_variants_key ON http_cache_variants(key_id, position);
+        CREATE TABLE http_cache_total(id INTEGER PRIMARY KEY CHECK (id = 0), bytes INTEGER NOT NULL);
+        INSERT INTO http_cache_total(id, bytes) VALUES (0, 0);
+        CREATE TRIGGER http_cache_keys_added AFTER INSERT ON http_cache_keys
+            BEGIN UPDATE http_cache_total SET bytes = bytes + new.size WHERE id = 0; END;
+        CREATE TRIGGER http_cache_keys_removed AFTER DELETE ON http_cache_keys
+            BEGIN UPDATE http_cache_total SET bytes = bytes - old.size WHERE id = 0; END;
+        """;
+
+    private readonly string _connectionString;
+    private readonly int _busyMilliseconds;
+    private readonly Action<SqliteConnection>? _configure;
+    private readonly ConcurrentBag<SqliteSession> _idle = [];
+    private int _idleCount;
+    private volatile bool _disposed;
+
+    private SqliteCacheFile(string path, TimeSpan busyTimeout, Action<SqliteConnection>? configure)
+    {
+        Path = path;
+        _busyMilliseconds = (int)busyTimeout.TotalMilliseconds;
+        _configure = configure;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+
+            // The store keeps its own sessions (with their prepared statements); closing one closes the file handle.
+            Pooling = false,
+
+            // Microsoft.Data.Sqlite's own wait on a busy lock, beside SQLite's busy timeout.
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    /// <summary>
+    /// Opens the file at <paramref name="path"/>, making it (0600) and its schema when missing.
+    /// </summary>
+    /// <param name="path">The file's full path.</param>
+    /// <param name="busyTimeout">How long a statement waits for another process's lock.</param>
+    /// <param name="configure">Runs on each connection after the store's settings.</param>
+    /// <param name="time">Names a file moved aside.</param>
+    /// <param name="movedTo">Where an unusable file found there was moved, or <see langword="null"/>.</param>
+    /// <exception cref="SqliteException">The file cannot be opened or written (read-only, full, no such folder).</exception>
+    /// <exception cref="IOException">The file or its folder cannot be made.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file or its folder cannot be made.</exception>
+    public static SqliteCacheFile Open(string path, TimeSpan busyTimeout, Action<SqliteConnection>? configure, TimeProvider time, out string? movedTo)
+    {
+        movedTo = null;
+        for (var attempt = 0; ; attempt++)
+        {
+            CreatePrivate(path);
+            var file = new SqliteCacheFile(path, busyTimeout, configure);
+            string? problem;
+            try
+            {
+                var session = file.OpenSession();
+                problem = CheckSchema(session.Connection);
+                if (problem is null)
+                {
+                    file.Return(session);
+                    return file;
+                }
+
+                session.Dispose();
+            }
+            catch (SqliteException ex) when (IsUnreadable(ex) && attempt == 0)
+            {
+                problem = $"it is not a readable SQLite database ({ex.SqliteErrorCode})";
+            }
+
+            file.Dispose();
+            if (attempt > 0)
+            {
+                throw new InvalidDataException($"The cache file '{path}' is still unusable after it was made anew: {problem}.");
+            }
+
+            movedTo = MoveAside(path, time);
+        }
+    }
+
+    /// <summary>Whether <paramref name="ex"/> says the file is not a (sound) SQLite database: then it is moved aside.</summary>
+    public static bool IsUnreadable(SqliteException ex) => (ex.SqliteErrorCode & 0xFF) is 11 /* CORRUPT */ or 26 /* NOTADB */;
+
+    /// <summary>Moves the file and its WAL and shared-memory files aside, so a new one can be made; returns where it went.</summary>
+    public static string MoveAside(string path, TimeProvider time)
+    {
+        var target = string.Create(CultureInfo.InvariantCulture, $"{path}.unusable-{time.GetUtcNow():yyyyMMddTHHmmssfff}");
+        if (System.IO.File.Exists(path))
+        {
+            System.IO.File.Move(path, target, overwrite: true);
+        }
+
+        foreach (var suffix in (ReadOnlySpan<string>)["-wal", "-shm"])
+        {
+            if (System.IO.File.Exists(path + suffix))
+            {
+                System.IO.File.Move(path + suffix, target + suffix, overwrite: true);
+            }
+        }
+
+        return target;
+    }
+
+    public SqliteSession Rent()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_idle.TryTake(out var session))
+        {
+            Interlocked.Decrement(ref _idleCount);
+            return session;
+        }
+
+        return OpenSession();
+    }
+
+    public void Return(SqliteSession session)
+    {
+        if (_disposed || Interlocked.Increment(ref _idleCount) > MaxIdleSessions)
+        {
+            if (!_disposed)
+            {
+                Interlocked.Decrement(ref _idleCount);
+            }
+
+            session.Dispose();
+            return;
+        }
+
+        _idle.Add(session);
+        if (_disposed && _idle.TryTake(out var late))
+        {
+            late.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        while (_idle.TryTake(out var session))
+        {
+            session.Dispose();
+        }
+    }
+
+    private static void CreatePrivate(string path)
+    {
+        var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(folder);
+            }
+            else
+            {
+                Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+
+        // The file may hold private responses: it is made readable by its owner only before SQLite opens it (SQLite
+        // gives its -wal and -shm files the database file's permissions). On Windows the user's profile folder is
+        // private already.
+        foreach (var name in (ReadOnlySpan<string>)[path, path + "-wal", path + "-shm"])
+        {
+            if (OperatingSystem.IsWindows() || System.IO.File.Exists(name))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var created = new FileStream(name, new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew,
+                    Access = FileAccess.Write,
+                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                });
+            }
+            catch (IOException) when (System.IO.File.Exists(name))
+            {
+                // Another process made it first, with the same permissions.
+            }
+        }
+    }
+
+    /// <summary>Makes the schema in a new (empty) file, or says why an existing one is not this library's.</summary>
+    private static string? CheckSchema(SqliteConnection connection)
+    {
+        var (applicationId, version) = ReadMarks(connection);
+        if (applicationId == ApplicationId && version == SchemaVersion)
+        {
+            return null;
+        }
+
+        if (applicationId != 0 || version != 0)
+        {
+            return $"it is another database (application id {applicationId}, version {version})";
+        }
+
+        // Empty, or another program's: decide under the write lock, since another process may be making it now.
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        (applicationId, version) = ReadMarks(connection, transaction);
+        if (applicationId == ApplicationId && version == SchemaVersion)
+        {
+            return null;
+        }
+
+        command.CommandText = "SELECT count(*) FROM sqlite_master";
+        if ((long)command.ExecuteScalar()! != 0)
+        {
+            return "it is another program's database";
+        }
+
+        command.CommandText = Schema + $"PRAGMA application_id = {ApplicationId}; PRAGMA user_version = {SchemaVersion};";
+        command.ExecuteNonQuery();
+        transaction.Commit();
+        return null;
+    }
+
+    private static (long ApplicationId, long Version) ReadMarks(SqliteConnection connection, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "PRAGMA application_id";
+        var applicationId = (long)command.ExecuteScalar()!;
+        command.CommandText = "PRAGMA user_version";
+        return (applicationId, (long)command.ExecuteScalar()!);
+    }
+
+    private SqliteSession OpenSession()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            using (var command = connection.CreateCommand())
+            {
+                // WAL: readers never wait for the writer, and a process killed mid-write leaves the last commit.
+                // NORMAL: a commit is durable once the WAL is checkpointed; a power cut may lose the last few, never tear one.
+                command.CommandText = string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"PRAGMA busy_timeout = {_busyMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+                command.ExecuteNonQuery();
+            }
+
+            _configure?.Invoke(connection);
+            return new SqliteSession(connection, this);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,344 @@
+using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
+
+namespace StatusAwareHttp.Caching.Sqlite.Internal;
+
+/// <summary>
+/// One open connection to the cache file with its prepared statements: the rows of one key (its variants) read and
+/// written in one transaction, bodies over <see cref="StreamThreshold"/> through SQLite's incremental blob I/O.
+/// Not thread-safe: a session serves one call at a time (the file keeps a pool of them).
+/// </summary>
+internal sealed class SqliteSession : IDisposable
+{
+    /// <summary>Bodies larger than this are written and read in chunks of this size, never bound as one parameter.</summary>
+    public const int StreamThreshold = 64 * 1024;
+
+    /// <summary>A variant's bytes beyond its body and header text (row, index and page overhead).</summary>
+    public const int RowOverhead = 128;
+
+    private const string VariantsTable = "http_cache_variants";
+
+    private readonly SqliteCommand _select;
+    private readonly SqliteCommand _findKey;
+    private readonly SqliteCommand _deleteKey;
+    private readonly SqliteCommand _insertKey;
+    private readonly SqliteCommand _insertVariant;
+    private readonly SqliteCommand _touch;
+    private readonly SqliteCommand _total;
+    private readonly SqliteCommand _begin;
+    private readonly SqliteCommand _commit;
+    private readonly SqliteCommand _rollback;
+
+    public SqliteSession(SqliteConnection connection, SqliteCacheFile file)
+    {
+        Connection = connection;
+        File = file;
+        _select = Prepare(
+            "SELECT v.id, v.status, v.request_time, v.response_time, v.headers, v.vary, length(v.body), "
+            + $"CASE WHEN length(v.body) <= {StreamThreshold} THEN v.body END "
+            + "FROM http_cache_keys k JOIN http_cache_variants v ON v.key_id = k.id "
+            + "WHERE k.partition = $p AND k.key = $k ORDER BY v.position",
+            "$p", "$k");
+        _findKey = Prepare("SELECT id FROM http_cache_keys WHERE partition = $p AND key = $k", "$p", "$k");
+        _deleteKey = Prepare("DELETE FROM http_cache_variants WHERE key_id = $id; DELETE FROM http_cache_keys WHERE id = $id", "$id");
+        _insertKey = Prepare(
+            "INSERT INTO http_cache_keys(partition, key, expires, last_access, size) VALUES ($p, $k, $e, $a, $s) RETURNING id",
+            "$p", "$k", "$e", "$a", "$s");
+        _insertVariant = Prepare(
+            "INSERT INTO http_cache_variants(key_id, position, status, request_time, response_time, headers, vary, body) "
+            + "VALUES ($key, $pos, $st, $rq, $rs, $h, $v, CASE WHEN $b IS NULL THEN zeroblob($n) ELSE $b END) RETURNING id",
+            "$key", "$pos", "$st", "$rq", "$rs", "$h", "$v", "$b", "$n");
+        _touch = Prepare(
+            "UPDATE http_cache_keys SET last_access = $a WHERE partition = $p AND key = $k AND last_access < $a", "$p", "$k", "$a");
+        _total = Prepare("SELECT bytes FROM http_cache_total WHERE id = 0");
+        _begin = Prepare("BEGIN IMMEDIATE");
+        _commit = Prepare("COMMIT");
+        _rollback = Prepare("ROLLBACK");
+    }
+
+    public SqliteConnection Connection { get; }
+
+    /// <summary>Gets the file this session was opened on (a session of a file moved aside is not reused).</summary>
+    public SqliteCacheFile File { get; }
+
+    /// <summary>The variants stored under the key, most recent last; <see langword="null"/> when none, or when one is unreadable.</summary>
+    public List<HttpCacheEntry>? Read(string partition, string key, out bool unreadable)
+    {
+        unreadable = false;
+        _select.Parameters[0].Value = partition;
+        _select.Parameters[1].Value = key;
+        List<HttpCacheEntry>? entries = null;
+
+        // The reader holds one read snapshot: the blobs opened while it is open are of the same rows.
+        using var reader = _select.ExecuteReader();
+        while (reader.Read())
+        {
+            if (!EntryColumns.TryReadHeaders(reader.GetFieldValue<byte[]>(4), out var headers)
+                || !EntryColumns.TryReadVary(reader.GetFieldValue<byte[]>(5), out var vary)
+                || reader.GetInt32(1) is < 100 or > 999)
+            {
+                unreadable = true;
+                return null;
+            }
+
+            var length = reader.GetInt64(6);
+            var body = reader.IsDBNull(7) ? ReadBlob(reader.GetInt64(0), length) : reader.GetFieldValue<byte[]>(7);
+            (entries ??= []).Add(new HttpCacheEntry(
+                reader.GetInt32(1),
+                headers,
+                body,
+                new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero),
+                new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero),
+                vary));
+        }
+
+        return entries;
+    }
+
+    /// <summary>Replaces what the key holds by <paramref name="variants"/> in one transaction; returns the file's total bytes after it.</summary>
+    public long Write(string partition, string key, IReadOnlyList<EncodedVariant> variants, long? expiresTicks, long nowTicks, long size)
+    {
+        Begin();
+        try
+        {
+            DeleteKey(partition, key);
+            _insertKey.Parameters[0].Value = partition;
+            _insertKey.Parameters[1].Value = key;
+            _insertKey.Parameters[2].Value = expiresTicks is { } e ? e : DBNull.Value;
+            _insertKey.Parameters[3].Value = nowTicks;
+            _insertKey.Parameters[4].Value = size;
+            var keyId = (long)_insertKey.ExecuteScalar()!;
+            for (var i = 0; i < variants.Count; i++)
+            {
+                InsertVariant(keyId, i, variants[i]);
+            }
+
+            var total = Total();
+            Commit();
+            return total;
+        }
+        catch
+        {
+            Rollback();
+            throw;
+        }
+    }
+
+    /// <summary>Removes the key and its variants.</summary>
+    public void Remove(string partition, string key)
+    {
+        Begin();
+        try
+        {
+            DeleteKey(partition, key);
+            Commit();
+        }
+        catch
+        {
+            Rollback();
+            throw;
+        }
+    }
+
+    /// <summary>Records when keys were last read, in one transaction.</summary>
+    public void Touch(string partition, IEnumerable<KeyValuePair<string, long>> touched)
+    {
+        Begin();
+        try
+        {
+            _touch.Parameters[0].Value = partition;
+            foreach (var (key, ticks) in touched)
+            {
+                _touch.Parameters[1].Value = key;
+                _touch.Parameters[2].Value = ticks;
+                _touch.ExecuteNonQuery();
+            }
+
+            Commit();
+        }
+        catch
+        {
+            Rollback();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Evicts one batch in one transaction: keys that can no longer be used first, else the least recently used
+    /// while the total is above <paramref name="targetBytes"/>. Returns the keys evicted (0 when nothing is left to do).
+    /// </summary>
+    public int EvictBatch(long nowTicks, long targetBytes, int batch)
+    {
+        Begin();
+        try
+        {
+            var ids = new List<long>(batch);
+            using (var expired = Command(
+                "SELECT id FROM http_cache_keys WHERE expires IS NOT NULL AND expires <= $now ORDER BY expires LIMIT $n",
+                ("$now", nowTicks), ("$n", batch)))
+            {
+                Collect(expired, ids);
+            }
+
+            if (ids.Count == 0 && Total() > targetBytes)
+            {
+                // Least recently used first; the row id (insertion order) breaks ties.
+                using var oldest = Command("SELECT id, size FROM http_cache_keys ORDER BY last_access, id LIMIT $n", ("$n", batch));
+                using var reader = oldest.ExecuteReader();
+                var excess = Total() - targetBytes;
+                while (excess > 0 && reader.Read())
+                {
+                    ids.Add(reader.GetInt64(0));
+                    excess -= reader.GetInt64(1);
+                }
+            }
+
+            foreach (var id in ids)
+            {
+                _deleteKey.Parameters[0].Value = id;
+                _deleteKey.ExecuteNonQuery();
+            }
+
+            Commit();
+            return ids.Count;
+        }
+        catch
+        {
+            Rollback();
+            throw;
+        }
+    }
+
+    public long Total() => (long)_total.ExecuteScalar()!;
+
+    public void Dispose()
+    {
+        foreach (var command in (ReadOnlySpan<SqliteCommand>)[_select, _findKey, _deleteKey, _insertKey, _insertVariant, _touch, _total, _begin, _commit, _rollback])
+        {
+            command.Dispose();
+        }
+
+        Connection.Dispose();
+    }
+
+    private static void Collect(SqliteCommand command, List<long> ids)
+    {
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+    }
+
+    private SqliteCommand Command(string sql, params (string Name, long Value)[] parameters)
+    {
+        var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return command;
+    }
+
+    private SqliteCommand Prepare(string sql, params string[] parameters)
+    {
+        var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        return command;
+    }
+
+    private void DeleteKey(string partition, string key)
+    {
+        _findKey.Parameters[0].Value = partition;
+        _findKey.Parameters[1].Value = key;
+        if (_findKey.ExecuteScalar() is long id)
+        {
+            _deleteKey.Parameters[0].Value = id;
+            _deleteKey.ExecuteNonQuery();
+        }
+    }
+
+    private void InsertVariant(long keyId, int position, EncodedVariant variant)
+    {
+        var body = variant.Entry.Body;
+        var p = _insertVariant.Parameters;
+        p[0].Value = keyId;
+        p[1].Value = position;
+        p[2].Value = variant.Entry.StatusCode;
+        p[3].Value = variant.Entry.RequestTime.UtcTicks;
+        p[4].Value = variant.Entry.ResponseTime.UtcTicks;
+        p[5].Value = variant.Headers;
+        p[6].Value = variant.Vary;
+        var streamed = body.Length > StreamThreshold;
+        p[7].Value = streamed ? DBNull.Value : WholeArray(body);
+        p[8].Value = body.Length;
+        var rowId = (long)_insertVariant.ExecuteScalar()!;
+        if (!streamed)
+        {
+            return;
+        }
+
+        // The row holds a zero-filled blob of the body's length; the body goes into it in chunks, in this transaction.
+        using var blob = new SqliteBlob(Connection, VariantsTable, "body", rowId);
+        var span = body.Span;
+        for (var offset = 0; offset < span.Length; offset += StreamThreshold)
+        {
+            blob.Write(span.Slice(offset, Math.Min(StreamThreshold, span.Length - offset)));
+        }
+    }
+
+    private byte[] ReadBlob(long rowId, long length)
+    {
+        var body = GC.AllocateUninitializedArray<byte>(checked((int)length));
+        using var blob = new SqliteBlob(Connection, VariantsTable, "body", rowId, readOnly: true);
+        for (var offset = 0; offset < body.Length;)
+        {
+            var read = blob.Read(body, offset, Math.Min(StreamThreshold, body.Length - offset));
+            if (read == 0)
+            {
+                throw new EndOfStreamException("The stored body is shorter than its length.");
+            }
+
+            offset += read;
+        }
+
+        return body;
+    }
+
+    private static byte[] WholeArray(ReadOnlyMemory<byte> body) =>
+        MemoryMarshal.TryGetArray(body, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : body.ToArray();
+
+    private void Begin() => _begin.ExecuteNonQuery();
+
+    private void Commit() => _commit.ExecuteNonQuery();
+
+    private void Rollback()
+    {
+        try
+        {
+            _rollback.ExecuteNonQuery();
+        }
+        catch (SqliteException)
+        {
+            // SQLite rolled back on its own (a full disk, an I/O error); there is nothing left to undo.
+        }
+    }
+}
+
+/// <summary>A variant ready to write: the entry and its encoded header and Vary columns.</summary>
+internal readonly record struct EncodedVariant(HttpCacheEntry Entry, byte[] Headers, byte[] Vary)
+{
+    public long Size => Entry.Body.Length + Headers.Length + Vary.Length + SqliteSession.RowOverhead;
+
+    public static EncodedVariant Of(HttpCacheEntry entry) =>
+        new(entry, EntryColumns.WriteHeaders(entry.Headers), EntryColumns.WriteVary(entry.VaryHeaders));
+}

@@ -1,0 +1,76 @@
+namespace StatusAwareHttp.Caching.Sqlite;
+
+/// <summary>
+/// Options of one client's persistent HTTP cache in a SQLite file (<c>UseSqliteHttpCache</c>), named after the client
+/// and validated at start-up.
+/// </summary>
+/// <remarks>
+/// Entries live in one SQLite file (WAL mode) that survives restarts and can be shared by several processes of the
+/// same user, and, for a short time, in a small in-memory front in each process. An invalidation (a POST, PUT, PATCH
+/// or DELETE through one process) removes the entry from the file at once; another process's front may still serve its
+/// copy for at most <see cref="MemoryFrontLifetime"/>.
+/// </remarks>
+public sealed class SqliteHttpCacheOptions
+{
+    /// <summary>The default of <see cref="MaxTotalBytes"/>: 256 MiB.</summary>
+    public const long DefaultMaxTotalBytes = 256L * 1024 * 1024;
+
+    /// <summary>The default of <see cref="MaxEntryBytes"/>: 32 MiB.</summary>
+    public const long DefaultMaxEntryBytes = 32L * 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets the path of the SQLite file. <see langword="null"/> (the default) uses <c>http-cache.db</c> in a
+    /// folder named after the entry assembly under the user's local application data folder
+    /// (<see cref="Environment.SpecialFolder.LocalApplicationData"/>, such as <c>~/.local/share/MyApp/</c> on Linux or
+    /// <c>%LOCALAPPDATA%\MyApp\</c> on Windows); the path in use is logged when the store opens. Missing folders are
+    /// made; the file is made readable and writable by the current user only (0600 on Unix).
+    /// </summary>
+    public string? Path { get; set; }
+
+    /// <summary>
+    /// Gets or sets the most bytes the file holds for this client (bodies plus header text plus a small per-entry
+    /// overhead). Past it, entries are evicted in the background, in batches, until 90% of it is left: first those
+    /// that can no longer be used (expired, without a validator or a stale window), then the least recently used.
+    /// Default: 256 MiB (268435456). Range: 1 MiB to 2^62.
+    /// </summary>
+    public long MaxTotalBytes { get; set; } = DefaultMaxTotalBytes;
+
+    /// <summary>
+    /// Gets or sets the most bytes one key (all its variants, bodies plus header text) may take in the file; a larger
+    /// one is not written (what was stored under the key is removed). The cache's own
+    /// <see cref="CacheOptions.MaxEntryBytes"/> (4 MiB by default) already keeps larger bodies out; raise both to keep
+    /// large downloads. Default: 32 MiB (33554432). Range: 1 KiB to <see cref="MaxTotalBytes"/> and at most 2147483591.
+    /// </summary>
+    public long MaxEntryBytes { get; set; } = DefaultMaxEntryBytes;
+
+    /// <summary>
+    /// Gets or sets the longest time this process's in-memory front keeps an entry read from or written to the file
+    /// (never longer than the entry can be used). It bounds how long another process's invalidation can go unseen
+    /// here. <see cref="TimeSpan.Zero"/> turns the front off: every lookup reads the file.
+    /// Default: 1 second. Range: 0 to 1 hour.
+    /// </summary>
+    public TimeSpan MemoryFrontLifetime { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Gets or sets the most bytes the in-memory front holds for this client; least recently used entries are
+    /// evicted beyond it. Default: 4 MiB (4194304). Range: 1 KiB to 2^62.
+    /// </summary>
+    public long MemoryFrontMaxBytes { get; set; } = 4L * 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets how long one call waits for another process that holds the file's write lock (SQLite's busy
+    /// timeout); a few retries follow. A call that still cannot get the lock is a miss, or a write not made: never an
+    /// error for the caller. Default: 5 seconds. Range: 0 to 1 minute.
+    /// </summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Gets or sets how long the file is bypassed after it failed for a reason other than a busy lock (a read-only
+    /// or full disk, a file that cannot be opened): requests go to the origin meanwhile, then the file is tried again.
+    /// Default: 1 minute. Range: 1 second to 1 day.
+    /// </summary>
+    public TimeSpan BypassDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Runs on each connection the store opens, after its own settings (tests use it to limit the file's pages).</summary>
+    internal Action<Microsoft.Data.Sqlite.SqliteConnection>? ConfigureConnection { get; set; }
+}
