@@ -151,7 +151,7 @@ internal sealed class SqliteHttpCacheStore : IHttpCacheStore, IDisposable
             {
                 var e = entries[i];
                 plain[i] = new HttpCacheEntry(e.StatusCode, e.Headers, e.Body, e.RequestTime, e.ResponseTime, e.VaryHeaders);
-                size += SizeOf(e);
+                size += EncodedVariant.SizeOf(e);
             }
 
             _front.Set(key, plain, size, _frontLifetime);
@@ -260,22 +260,6 @@ internal sealed class SqliteHttpCacheStore : IHttpCacheStore, IDisposable
         }
 
         _front?.Dispose();
-    }
-
-    internal static long SizeOf(HttpCacheEntry entry)
-    {
-        long size = entry.Body.Length + SqliteSession.RowOverhead;
-        foreach (var line in entry.Headers)
-        {
-            size += 2L * (line.Key.Length + line.Value.Length);
-        }
-
-        foreach (var vary in entry.VaryHeaders)
-        {
-            size += 2L * (vary.Key.Length + (vary.Value?.Length ?? 0));
-        }
-
-        return size;
     }
 
     private static bool IsBusy(SqliteException ex) => (ex.SqliteErrorCode & 0xFF) is 5 /* BUSY */ or 6 /* LOCKED */;
