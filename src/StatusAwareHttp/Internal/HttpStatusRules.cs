@@ -29,6 +29,9 @@ internal enum StatusTraits
 
     /// <summary>The server does not support the request's major version (RFC 9110 §15.6.6): HTTP/1.1 may be tried.</summary>
     VersionNotSupported = 1 << 7,
+
+    /// <summary>With a <c>Retry-After</c>, the origin asks every request to wait (RFC 9110 §10.2.3, RFC 6585 §4): the client's gate for it closes.</summary>
+    HoldsOrigin = 1 << 8,
 }
 
 /// <summary>
@@ -55,10 +58,12 @@ internal static class HttpStatusRules
         401 => StatusTraits.Challenge | StatusTraits.NotTransient,                // §15.5.2: needs credentials, not time
         404 or 405 => StatusTraits.CacheableByDefault | StatusTraits.NotTransient, // §15.5.5, §15.5.6
         407 => StatusTraits.Challenge,                                            // §15.5.8
-        408 or 429 => StatusTraits.Transient,                                     // §15.5.9; RFC 6585 §4
+        408 => StatusTraits.Transient,                                            // §15.5.9
+        429 => StatusTraits.Transient | StatusTraits.HoldsOrigin,                 // RFC 6585 §4
         410 or 414 or 501 => StatusTraits.CacheableByDefault,
         500 => StatusTraits.StaleIfError | StatusTraits.NotTransient,             // §15.6.1: retried only when the user adds it
-        502 or 503 or 504 => StatusTraits.Transient | StatusTraits.StaleIfError,  // §15.6.3, §15.6.4, §15.6.5
+        502 or 504 => StatusTraits.Transient | StatusTraits.StaleIfError,         // §15.6.3, §15.6.5
+        503 => StatusTraits.Transient | StatusTraits.StaleIfError | StatusTraits.HoldsOrigin, // §15.6.4
         505 => StatusTraits.VersionNotSupported,
         _ => StatusTraits.None,
     };
@@ -91,6 +96,9 @@ internal static class HttpStatusRules
     /// <summary>Whether the same request may succeed later, unchanged; for a status the table says nothing about, an error with <c>Retry-After</c> (§10.2.3).</summary>
     public static bool IsTransient(int status, bool hasRetryAfter) =>
         Has(status, StatusTraits.Transient) || (hasRetryAfter && status is >= 400 and <= 599 && !Has(status, StatusTraits.NotTransient));
+
+    /// <summary>Whether this status, sent with a <c>Retry-After</c>, holds every request to its origin for that long.</summary>
+    public static bool HoldsOrigin(int status) => Has(status, StatusTraits.HoldsOrigin);
 
     private static bool Has(int status, StatusTraits trait) => (Of(status) & trait) != 0;
 }

@@ -136,7 +136,7 @@ internal static class RetryPolicy
 
     /// <summary>Whether a response closes its origin's gate: 503 (§15.6.4) or 429 (RFC 6585 §4) with a positive <c>Retry-After</c>.</summary>
     public static bool ClosesGate(int status, TimeSpan? retryAfter) =>
-        status is 503 or 429 && retryAfter > TimeSpan.Zero;
+        HttpStatusRules.HoldsOrigin(status) && retryAfter > TimeSpan.Zero;
 
     /// <summary>Whether a response shows its origin is answering again (opens a closed gate): no 5xx, 408 or 429.</summary>
     public static bool OpensGate(int status) => status < 500 && status is not 408 and not 429;
