@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using StatusAwareHttp.Sample.Sections;
 
 namespace StatusAwareHttp.Sample.Tour;
 
@@ -9,16 +10,24 @@ internal static class TourRunner
 {
     public const string DemoClient = "demo";
 
-    public static IReadOnlyList<ITourSection> FindSections() =>
-        typeof(TourRunner).Assembly.GetTypes()
-            .Where(t => typeof(ITourSection).IsAssignableFrom(t) && t is { IsClass: true, IsAbstract: false })
-            .Select(t => (ITourSection)Activator.CreateInstance(t)!)
-            .OrderBy(s => s.Order)
-            .ToArray();
+    /// <summary>
+    /// The tour's sections, listed by hand: finding them by reflection would find none once NativeAOT has trimmed the
+    /// types. A new section must be added here.
+    /// </summary>
+    public static IReadOnlyList<ITourSection> Sections() =>
+        new ITourSection[]
+        {
+            new RedirectSection(),
+            new CacheSection(),
+            new PersistentCacheSection(),
+            new RetrySection(),
+            new ErrorsSection(),
+            new DownloadSection(),
+        }.OrderBy(s => s.Order).ToArray();
 
     public static async Task<int> RunAsync(TextWriter output, bool verbose, CancellationToken cancellationToken, string? redis = null)
     {
-        var sections = FindSections();
+        var sections = Sections();
         await using var demo = await DemoOrigin.StartAsync(sections);
 
         var services = new ServiceCollection();
@@ -86,6 +95,12 @@ internal static class TourRunner
         }
 
         output.WriteLine();
+        if (count == 0)
+        {
+            output.WriteLine("No stop ran: the tour has no sections.");
+            return 1;
+        }
+
         output.WriteLine(failures == 0
             ? $"All {count} stops went as documented."
             : $"{failures} of {count} stops did NOT go as documented.");

@@ -12,7 +12,7 @@ public static partial class StatusHandlingHttpClientBuilderExtensions
     /// <summary>
     /// Keeps this client's HTTP cache in the <see cref="IDistributedCache"/> registered in DI (Redis, SQL Server, ...),
     /// shared by every instance of the app that uses the same client name, with a small in-memory front on each.
-    /// Adds status handling to the client if it has none yet (as <see cref="AddStatusHandling"/> with the defaults).
+    /// Adds status handling to the client if it has none yet (as <see cref="AddStatusHandling(IHttpClientBuilder, Action{StatusAwareHttp.StatusHandlingOptions}?)"/> with the defaults).
     /// </summary>
     /// <remarks>
     /// The distributed cache never fails a request: each call to it is bounded by

@@ -28,10 +28,19 @@ public sealed class RetryOptions
     public int MaxRetries { get; set; } = 3;
 
     /// <summary>
-    /// Gets the response statuses that are retried. Default: 408, 429, 502, 503, 504. Never 500, 501 or 505 by default:
-    /// those say the request itself failed, and sending it again is likely to fail again. Only 4xx and 5xx are allowed.
+    /// Gets or sets the response statuses that are retried. Default: 408, 429, 502, 503, 504. Never 500, 501 or 505 by
+    /// default: those say the request itself failed, and sending it again is likely to fail again. Only 4xx and 5xx are
+    /// allowed. Add to the set to extend the default, or set it to replace it; a list bound from configuration (through
+    /// <c>AddStatusHandling(IConfigurationSection)</c>) replaces the default too: <c>Retries:StatusCodes:0 = 503</c>
+    /// retries 503 alone.
     /// </summary>
-    public ISet<int> StatusCodes { get; } = new HashSet<int>(HttpStatusRules.DefaultRetried);
+    public ISet<int> StatusCodes
+    {
+        get => _statusCodes;
+        set => _statusCodes = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    private ISet<int> _statusCodes = new HashSet<int>(HttpStatusRules.DefaultRetried);
 
     /// <summary>
     /// Gets or sets the median delay of the first retry when the response has no <c>Retry-After</c>; later retries

@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Configuration;
+using StatusAwareHttp;
+using StatusAwareHttp.Authentication;
+using StatusAwareHttp.Retries;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static partial class StatusHandlingHttpClientBuilderExtensions
+{
+    /// <summary>
+    /// Gives this client status handling, like <see cref="AddStatusHandling(IHttpClientBuilder, Action{StatusHandlingOptions}?)"/>,
+    /// with its options bound from a configuration section laid out as <see cref="StatusHandlingOptions"/>
+    /// (<c>Retries:MaxRetries</c>, <c>Cache:MaxEntrySize</c>, ...). A configured <c>Retries:StatusCodes</c> list replaces
+    /// the default statuses instead of adding to them. Values that do not convert, or fail validation, stop the app at
+    /// start-up with a message naming the setting. Of <c>Authentication</c>, only <c>Enabled</c>,
+    /// <c>AllowBasicOverHttp</c> and <c>MaxChallengeResponses</c> are read: credentials and token providers are set in code.
+    /// </summary>
+    /// <param name="builder">The client's builder.</param>
+    /// <param name="section">The section that holds the options, such as <c>configuration.GetSection("StatusHandling")</c>.</param>
+    /// <returns>The same <paramref name="builder"/>, for chaining.</returns>
+    public static IHttpClientBuilder AddStatusHandling(this IHttpClientBuilder builder, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(section);
+
+        return builder.AddStatusHandling(options => Bind(section, options));
+    }
+
+    /// <summary>
+    /// Gives this client status handling with its options bound from a configuration section, as
+    /// <see cref="AddStatusHandling(IHttpClientBuilder, IConfigurationSection)"/> does, then changed by
+    /// <paramref name="configure"/>, which runs after the binding (for what configuration cannot hold, such as an
+    /// authenticator).
+    /// </summary>
+    /// <param name="builder">The client's builder.</param>
+    /// <param name="section">The section that holds the options.</param>
+    /// <param name="configure">Changes applied after the binding.</param>
+    /// <returns>The same <paramref name="builder"/>, for chaining.</returns>
+    public static IHttpClientBuilder AddStatusHandling(this IHttpClientBuilder builder, IConfigurationSection section, Action<StatusHandlingOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(configure);
+
+        return builder.AddStatusHandling(options =>
+        {
+            Bind(section, options);
+            configure(options);
+        });
+    }
+
+    private static void Bind(IConfigurationSection section, StatusHandlingOptions options)
+    {
+        section.GetSection(nameof(StatusHandlingOptions.Redirects)).Bind(options.Redirects);
+        section.GetSection(nameof(StatusHandlingOptions.Cache)).Bind(options.Cache);
+        section.GetSection(nameof(StatusHandlingOptions.Errors)).Bind(options.Errors);
+
+        // The binder adds a configured list to the collection it finds; start from an empty set so the list replaces
+        // the default statuses.
+        var retries = section.GetSection(nameof(StatusHandlingOptions.Retries));
+        if (retries.GetSection(nameof(RetryOptions.StatusCodes)).GetChildren().Any())
+        {
+            options.Retries.StatusCodes = new HashSet<int>();
+        }
+
+        retries.Bind(options.Retries);
+
+        // Credentials, token providers and authenticators are objects set in code; only the switches come from here.
+        var authentication = section.GetSection(nameof(StatusHandlingOptions.Authentication));
+        var auth = options.Authentication;
+        auth.Enabled = authentication.GetValue(nameof(AuthenticationOptions.Enabled), auth.Enabled);
+        auth.AllowBasicOverHttp = authentication.GetValue(nameof(AuthenticationOptions.AllowBasicOverHttp), auth.AllowBasicOverHttp);
+        auth.MaxChallengeResponses = authentication.GetValue(nameof(AuthenticationOptions.MaxChallengeResponses), auth.MaxChallengeResponses);
+    }
+}
