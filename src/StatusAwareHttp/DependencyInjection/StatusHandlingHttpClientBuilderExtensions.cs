@@ -23,6 +23,8 @@ public static partial class StatusHandlingHttpClientBuilderExtensions
     /// <param name="builder">The client's builder.</param>
     /// <param name="configure">Changes to the defaults; <see langword="null"/> keeps them.</param>
     /// <returns>The same <paramref name="builder"/>, for chaining.</returns>
+    // AddStatusHandling(null) means "the defaults", not a null configuration section.
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
     public static IHttpClientBuilder AddStatusHandling(this IHttpClientBuilder builder, Action<StatusHandlingOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);

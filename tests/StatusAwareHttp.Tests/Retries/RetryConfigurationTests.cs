@@ -25,6 +25,14 @@ public sealed class RetryConfigurationTests
         provider.GetRequiredService<IOptionsMonitor<StatusHandlingOptions>>().Get(TestClient.Name);
 
     [Fact]
+    public void AddStatusHandling_with_null_compiles_and_means_the_defaults()
+    {
+        using var provider = Provider(b => b.AddStatusHandling(null));
+
+        Assert.Equal([408, 429, 502, 503, 504], Options(provider).Retries.StatusCodes.Order());
+    }
+
+    [Fact]
     public void A_configured_status_list_replaces_the_default()
     {
         using var provider = Provider(b => b.AddStatusHandling(Section(("Retries:StatusCodes:0", "503"), ("Retries:MaxRetries", "2"))));
