@@ -97,7 +97,14 @@ public class CacheTakeOverAndPassTests
             // Each answer waits (at most 10 s) until 16 requests are at the origin at once.
             if (!Volatile.Read(ref warm))
             {
-                await Task.WhenAny(all.Task, Task.Delay(TimeSpan.FromSeconds(10)));
+                try
+                {
+                    await all.Task.WaitAsync(TimeSpan.FromSeconds(10));
+                }
+                catch (TimeoutException)
+                {
+                    // Fewer than 16 came: answer anyway, and the test's assertion on the count says so.
+                }
             }
 
             Interlocked.Decrement(ref inFlight);
