@@ -42,7 +42,7 @@ public sealed class CacheBehindResilienceTests
             o => o.Retries.Enabled = false,
             b => b.AddStandardResilienceHandler(o =>
             {
-                o.AttemptTimeout.Timeout = TimeSpan.FromMilliseconds(300);
+                o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(3); // well above a cold first request on a loaded machine
                 o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(10);
                 o.Retry.ShouldHandle = _ => ValueTask.FromResult(false);
             }));

@@ -186,7 +186,11 @@ public sealed class DistributedCacheEndToEndTests
         Assert.Equal(2, origin.CountFor("/mine"));
 
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
-        var keys = connection.GetServer(connection.GetEndPoints()[0]).Keys().Select(k => (string)k!).ToArray();
+        var keys = new List<string>();
+        await foreach (var key in connection.GetServer(connection.GetEndPoints()[0]).KeysAsync())
+        {
+            keys.Add((string)key!);
+        }
         Assert.NotEmpty(keys);
         foreach (var key in keys)
         {
