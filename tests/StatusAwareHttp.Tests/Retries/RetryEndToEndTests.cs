@@ -477,7 +477,7 @@ public sealed class RetryEndToEndTests
     {
         var time = new TimerWatchingTimeProvider();
         await using var server = await LoopbackServer.StartAsync(app => MapFlaky(app, "/r", 1, 503, () => "10"));
-        await using var test = Client(time, builder: b => b.ConfigureHttpClient(c => c.Timeout = TimeSpan.FromMilliseconds(300)));
+        await using var test = Client(time, builder: b => b.ConfigureHttpClient(c => c.Timeout = TimeSpan.FromSeconds(2)));
         var watch = System.Diagnostics.Stopwatch.StartNew();
 
         // Fake time never moves: only HttpClient's own (real) timeout can end the 10 s wait.
