@@ -18,7 +18,10 @@ internal static class StoredLines
     /// <summary>Values longer than this are seldom repeated (tokens, long lists): they are kept as they are.</summary>
     private const int MaxPooledLength = 96;
 
+    private const int TargetSlots = 64;
+
     private static readonly string?[] s_pool = new string?[Slots];
+    private static readonly HeaderTarget[]?[] s_targets = new HeaderTarget[]?[TargetSlots];
 
     /// <summary>The lines of <paramref name="lines"/> as an array to store, their strings shared where equal.</summary>
     public static KeyValuePair<string, string>[] Compact(IReadOnlyList<KeyValuePair<string, string>> lines)
@@ -31,6 +34,30 @@ internal static class StoredLines
         }
 
         return stored;
+    }
+
+    /// <summary>
+    /// The targets of a response's lines (<see cref="StoredResponse.Targets"/>), an equal array seen recently when there
+    /// is one: responses of one origin mostly share their layout. The arrays are never written once made.
+    /// </summary>
+    public static HeaderTarget[] ShareTargets(HeaderTarget[] targets)
+    {
+        if (targets.Length == 0)
+        {
+            return [];
+        }
+
+        var hash = default(HashCode);
+        hash.AddBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(targets.AsSpan()));
+        var slot = (int)((uint)hash.ToHashCode() % TargetSlots);
+        var known = Volatile.Read(ref s_targets[slot]);
+        if (known is not null && known.AsSpan().SequenceEqual(targets))
+        {
+            return known;
+        }
+
+        Volatile.Write(ref s_targets[slot], targets);
+        return targets;
     }
 
     private static string Share(string text)
