@@ -85,6 +85,13 @@ public sealed class BenchOrigin : IAsyncDisposable
             await Small(c, "max-age=60");
         });
 
+        // A slow (20 ms) body nobody may store, for concurrent GETs that the cache must not serialise.
+        app.MapGet("/slow-nostore", async (HttpContext c) =>
+        {
+            await Task.Delay(20, c.RequestAborted);
+            await Small(c, "no-store");
+        });
+
         // 8 MiB, written in 64 KiB chunks.
         app.MapGet("/big", async (HttpContext c) =>
         {

@@ -23,12 +23,34 @@ public sealed class Clients : IAsyncDisposable
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler())
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .AddStatusHandling();
+        services.AddHttpClient("trivial-cache", c => c.BaseAddress = origin)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler())
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler(() => new TrivialCacheHandler(TrivialStore));
+        services.AddHttpClient("trivial-revalidator", c => c.BaseAddress = origin)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler())
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler(() => new TrivialRevalidatingHandler(TrivialValidators));
         _services = services.BuildServiceProvider();
         var factory = _services.GetRequiredService<IHttpClientFactory>();
         Factory = factory.CreateClient("factory");
         Resilience = factory.CreateClient("resilience");
         Status = factory.CreateClient("status");
+        TrivialCache = factory.CreateClient("trivial-cache");
+        TrivialRevalidator = factory.CreateClient("trivial-revalidator");
     }
+
+    /// <summary>Gets the trivial cache's dictionary (body bytes by URI).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> TrivialStore { get; } = new();
+
+    /// <summary>Gets the trivial revalidator's dictionary (ETag and body by URI).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, (string ETag, byte[] Body)> TrivialValidators { get; } = new();
+
+    /// <summary>Gets the ceiling of a fresh hit: a factory client with <see cref="TrivialCacheHandler"/>.</summary>
+    public HttpClient TrivialCache { get; }
+
+    /// <summary>Gets the ceiling of a 304: a factory client with <see cref="TrivialRevalidatingHandler"/>.</summary>
+    public HttpClient TrivialRevalidator { get; }
 
     /// <summary>Gets a bare HttpClient on a SocketsHttpHandler: the baseline.</summary>
     public HttpClient Bare { get; }

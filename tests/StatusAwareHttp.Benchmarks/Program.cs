@@ -2,6 +2,18 @@ using BenchmarkDotNet.Running;
 
 // Full run (by hand, Release):  dotnet run -c Release --project tests/StatusAwareHttp.Benchmarks -- --filter '*'
 // CI's short mode:              dotnet run -c Release --project tests/StatusAwareHttp.Benchmarks -- --filter '*' --job dry --inProcess
+// Memory per stored entry (not a BenchmarkDotNet job): dotnet run -c Release --project tests/StatusAwareHttp.Benchmarks -- --entry-memory
+if (args.Contains("--entry-memory"))
+{
+    return await StatusAwareHttp.Benchmarks.EntryMemory.RunAsync();
+}
+
+// Bytes per GET by path, the cache on and off: dotnet run -c Release --project tests/StatusAwareHttp.Benchmarks -- --alloc-probe
+if (args.Contains("--alloc-probe"))
+{
+    return await StatusAwareHttp.Benchmarks.AllocationProbe.RunAsync();
+}
+
 var types = typeof(StatusAwareHttp.Benchmarks.BenchOrigin).Assembly.GetExportedTypes()
     .Where(t => t.GetMethods().Any(m => m.IsDefined(typeof(BenchmarkDotNet.Attributes.BenchmarkAttribute), false)))
     .ToList();

@@ -107,7 +107,7 @@ internal sealed class BackgroundRevalidator
                 return;
             }
 
-            var fresh = HttpCacheEntry.Create(parsed, headers, body, requestTime, responseTime, CacheKeys.VaryValues(parsed.VaryNames, snapshot));
+            var fresh = HttpCacheEntry.Create(parsed, StoredLines.Compact(headers), body, requestTime, responseTime, CacheKeys.VaryValues(parsed.VaryNames, snapshot));
             await _variants.StoreAsync(key, uri, variants, fresh, replacing: entry).ConfigureAwait(false);
         }
         catch (Exception ex)

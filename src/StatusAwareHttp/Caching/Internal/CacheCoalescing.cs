@@ -134,7 +134,7 @@ internal sealed class CacheCoalescing
             origin,
             parsed.ContentLength,
             _maxEntryBytes,
-            bytes => _variants.StoreAsync(key, uri, exchange.Variants, HttpCacheEntry.Create(parsed, headers, bytes, sent.RequestTime, responseTime, vary), replacing: exchange.Stale),
+            bytes => _variants.StoreAsync(key, uri, exchange.Variants, HttpCacheEntry.Create(parsed, StoredLines.Compact(headers), bytes, sent.RequestTime, responseTime, vary), replacing: exchange.Stale),
             end =>
             {
                 End(key, flight);

@@ -172,19 +172,11 @@ internal static class CacheHeaders
     /// </summary>
     public static List<KeyValuePair<string, string>> Merge(IReadOnlyList<KeyValuePair<string, string>> stored, IReadOnlyList<KeyValuePair<string, string>> update)
     {
-        var replaced = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var line in update)
-        {
-            if (!s_notUpdated.Contains(line.Key))
-            {
-                replaced.Add(line.Key);
-            }
-        }
-
+        // A 304 carries a few lines: a scan of them per stored line costs less than a set of their names.
         var merged = new List<KeyValuePair<string, string>>(stored.Count + update.Count);
         foreach (var line in stored)
         {
-            if (!replaced.Contains(line.Key))
+            if (!Replaces(update, line.Key))
             {
                 merged.Add(line);
             }
@@ -199,6 +191,19 @@ internal static class CacheHeaders
         }
 
         return merged;
+    }
+
+    private static bool Replaces(IReadOnlyList<KeyValuePair<string, string>> update, string name)
+    {
+        for (var i = 0; i < update.Count; i++)
+        {
+            if (string.Equals(update[i].Key, name, StringComparison.OrdinalIgnoreCase) && !s_notUpdated.Contains(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Builds the response a stored entry stands for, for <paramref name="request"/>, with its header lines raw.</summary>

@@ -41,9 +41,22 @@ internal sealed class CacheMetrics
         return bound;
     }
 
-    public void Lookup(CacheOutcome outcome) => _lookups.Add(1, _client, new KeyValuePair<string, object?>("outcome", OutcomeName(outcome)));
+    // Each measurement first asks whether anyone listens: with no listener a tagged Add still walks its tags.
+    public void Lookup(CacheOutcome outcome)
+    {
+        if (_lookups.Enabled)
+        {
+            _lookups.Add(1, _client, new KeyValuePair<string, object?>("outcome", OutcomeName(outcome)));
+        }
+    }
 
-    public void Stored(int bytes) => _storedBytes.Add(bytes, _client);
+    public void Stored(int bytes)
+    {
+        if (_storedBytes.Enabled)
+        {
+            _storedBytes.Add(bytes, _client);
+        }
+    }
 
     public void Evicted(EvictionReason reason)
     {
@@ -54,15 +67,27 @@ internal sealed class CacheMetrics
             _ => null,
         };
 
-        if (name is not null)
+        if (name is not null && _evictions.Enabled)
         {
             _evictions.Add(1, _client, new KeyValuePair<string, object?>("reason", name));
         }
     }
 
-    public void Coalesced() => _coalesced.Add(1, _client);
+    public void Coalesced()
+    {
+        if (_coalesced.Enabled)
+        {
+            _coalesced.Add(1, _client);
+        }
+    }
 
-    public void StoreError(string operation) => _storeErrors.Add(1, _client, new KeyValuePair<string, object?>("operation", operation));
+    public void StoreError(string operation)
+    {
+        if (_storeErrors.Enabled)
+        {
+            _storeErrors.Add(1, _client, new KeyValuePair<string, object?>("operation", operation));
+        }
+    }
 
     public static string OutcomeName(CacheOutcome outcome) => outcome switch
     {

@@ -25,7 +25,9 @@ internal sealed class CacheStatus
     public string Identifier { get; }
 
     /// <summary>Served from storage without going forward (§2.1); <c>ttl</c> is negative when served stale (§2.5).</summary>
-    public string Hit(TimeSpan timeToLive) => string.Create(CultureInfo.InvariantCulture, $"{Identifier}; hit; ttl={Seconds(timeToLive)}");
+    public string Hit(TimeSpan timeToLive) => (_hits ??= new CacheStatusHits(Identifier)).Get(Seconds(timeToLive));
+
+    private CacheStatusHits? _hits;
 
     /// <summary>The <c>fwd</c> value (RFC 9211 §2.2) of a reason, as logs and the field write it.</summary>
     public static string Text(ForwardReason reason) => reason switch

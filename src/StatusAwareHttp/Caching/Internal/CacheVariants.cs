@@ -34,7 +34,7 @@ internal sealed class CacheVariants
     /// the exchange that brought them. The one place a validation response is merged into a stored entry.
     /// </summary>
     public static HttpCacheEntry WithUpdate(HttpCacheEntry stored, IReadOnlyList<KeyValuePair<string, string>> update, DateTimeOffset requestTime, DateTimeOffset responseTime) =>
-        new(stored.StatusCode, CacheHeaders.Merge(stored.Headers, update), stored.Body, requestTime, responseTime, stored.VaryHeaders);
+        new(stored.StatusCode, StoredLines.Compact(CacheHeaders.Merge(stored.Headers, update)), stored.Body, requestTime, responseTime, stored.VaryHeaders);
 
     /// <summary>The variants stored under <paramref name="key"/>; null when none, or when the store failed (a miss).</summary>
     public async ValueTask<IReadOnlyList<HttpCacheEntry>?> ReadAsync(string key, Uri uri, CancellationToken cancellationToken)

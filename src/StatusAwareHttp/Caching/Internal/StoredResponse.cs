@@ -24,6 +24,14 @@ internal sealed class StoredResponse
          "Content-MD5", "Content-Range", "Content-Type", "Expires", "Last-Modified"],
         StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>No time: the dates are kept as UTC ticks (8 bytes, not the 24 of a nullable DateTimeOffset) in every stored entry.</summary>
+    private const long NoTime = long.MinValue;
+
+    private long _date = NoTime;
+    private long _expires = NoTime;
+    private long _lastModified = NoTime;
+    private long _contentLength = -1;
+
     private StoredResponse(int statusCode)
     {
         StatusCode = statusCode;
@@ -40,7 +48,7 @@ internal sealed class StoredResponse
     public CacheDirectives CacheControl;
 
     /// <summary>Gets the <c>Date</c>, or <see langword="null"/> when absent, invalid, or given twice differently.</summary>
-    public DateTimeOffset? Date { get; private set; }
+    public DateTimeOffset? Date { get => FromTicks(_date); private set => _date = ToTicks(value); }
 
     /// <summary>Gets the <c>Age</c> in seconds (§5.1: first member of a list; 0 when absent or invalid).</summary>
     public long AgeSeconds { get; private set; }
@@ -49,9 +57,9 @@ internal sealed class StoredResponse
     public bool HasExpires { get; private set; }
 
     /// <summary>Gets the <c>Expires</c> time; <see langword="null"/> when present but invalid, which means already expired (§5.3).</summary>
-    public DateTimeOffset? Expires { get; private set; }
+    public DateTimeOffset? Expires { get => FromTicks(_expires); private set => _expires = ToTicks(value); }
 
-    public DateTimeOffset? LastModified { get; private set; }
+    public DateTimeOffset? LastModified { get => FromTicks(_lastModified); private set => _lastModified = ToTicks(value); }
 
     /// <summary>
     /// Gets the raw <c>Last-Modified</c> line, sent back as <c>If-Modified-Since</c> byte for byte; <see langword="null"/>
@@ -73,7 +81,7 @@ internal sealed class StoredResponse
 
     public bool HasSetCookie { get; private set; }
 
-    public long? ContentLength { get; private set; }
+    public long? ContentLength { get => _contentLength >= 0 ? _contentLength : null; private set => _contentLength = value ?? -1; }
 
     /// <summary>
     /// Gets a value indicating whether a conditional request can be built (§4.3.1): a validator that can be sent as it
@@ -204,9 +212,13 @@ internal sealed class StoredResponse
         }
 
         result.VaryNames = vary?.ToArray() ?? [];
-        result.Targets = targets;
+        result.Targets = StoredLines.ShareTargets(targets);
         return result;
     }
+
+    private static DateTimeOffset? FromTicks(long ticks) => ticks == NoTime ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+
+    private static long ToTicks(DateTimeOffset? value) => value is { } time ? time.UtcTicks : NoTime;
 
     private static bool Is(string name, string field) => string.Equals(name, field, StringComparison.OrdinalIgnoreCase);
 

@@ -1,0 +1,80 @@
+namespace StatusAwareHttp.Caching.Internal;
+
+/// <summary>
+/// The header lines an entry keeps while it is stored: an array of exactly their number (no list, no spare
+/// capacity), each name and value replaced by an equal string already held by another entry when one was seen
+/// recently, so that the lines most responses repeat (<c>Content-Type</c>, <c>Cache-Control</c>, the <c>Date</c> of
+/// the same second, a custom field's name) are held once rather than once per entry.
+/// </summary>
+/// <remarks>
+/// The pool of recent strings is a fixed table indexed by hash, each slot replaced by the last string that fell in
+/// it: bounded (a few KiB at most held alive), lock-free (a slot is one reference), and never wrong (a slot is used
+/// only when its string is equal).
+/// </remarks>
+internal static class StoredLines
+{
+    private const int Slots = 1024;
+
+    /// <summary>Values longer than this are seldom repeated (tokens, long lists): they are kept as they are.</summary>
+    private const int MaxPooledLength = 96;
+
+    private const int TargetSlots = 64;
+
+    private static readonly string?[] s_pool = new string?[Slots];
+    private static readonly HeaderTarget[]?[] s_targets = new HeaderTarget[]?[TargetSlots];
+
+    /// <summary>The lines of <paramref name="lines"/> as an array to store, their strings shared where equal.</summary>
+    public static KeyValuePair<string, string>[] Compact(IReadOnlyList<KeyValuePair<string, string>> lines)
+    {
+        var stored = new KeyValuePair<string, string>[lines.Count];
+        for (var i = 0; i < stored.Length; i++)
+        {
+            var (name, value) = (lines[i].Key, lines[i].Value);
+            stored[i] = new(Share(name), Share(value));
+        }
+
+        return stored;
+    }
+
+    /// <summary>
+    /// The targets of a response's lines (<see cref="StoredResponse.Targets"/>), an equal array seen recently when there
+    /// is one: responses of one origin mostly share their layout. The arrays are never written once made.
+    /// </summary>
+    public static HeaderTarget[] ShareTargets(HeaderTarget[] targets)
+    {
+        if (targets.Length == 0)
+        {
+            return [];
+        }
+
+        var hash = default(HashCode);
+        hash.AddBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(targets.AsSpan()));
+        var slot = (int)((uint)hash.ToHashCode() % TargetSlots);
+        var known = Volatile.Read(ref s_targets[slot]);
+        if (known is not null && known.AsSpan().SequenceEqual(targets))
+        {
+            return known;
+        }
+
+        Volatile.Write(ref s_targets[slot], targets);
+        return targets;
+    }
+
+    private static string Share(string text)
+    {
+        if (text is null || text.Length is 0 or > MaxPooledLength)
+        {
+            return text!;
+        }
+
+        var slot = (int)((uint)string.GetHashCode(text, StringComparison.Ordinal) % Slots);
+        var known = Volatile.Read(ref s_pool[slot]);
+        if (known is not null && string.Equals(known, text, StringComparison.Ordinal))
+        {
+            return known;
+        }
+
+        Volatile.Write(ref s_pool[slot], text);
+        return text;
+    }
+}
