@@ -22,11 +22,19 @@ public sealed class StatusAwareHttpHandler : DelegatingHandler
 {
     private readonly ServiceProvider _services;
 
-    private StatusAwareHttpHandler(HttpMessageHandler pipeline, ServiceProvider services)
+    private StatusAwareHttpHandler(HttpMessageHandler pipeline, ServiceProvider services, string clientName)
         : base(pipeline)
     {
         _services = services;
+        Cache = services.GetRequiredKeyedService<IHttpCache>(clientName);
     }
+
+    /// <summary>
+    /// Gets this handler's HTTP cache, to list and purge what it stores and to switch it offline (the same object DI
+    /// gives as the keyed <see cref="IHttpCache"/> of a client). Present even when <see cref="CacheOptions.Enabled"/>
+    /// is off (then nothing is stored).
+    /// </summary>
+    public IHttpCache Cache { get; }
 
     /// <summary>Builds the pipeline around <paramref name="innerHandler"/>.</summary>
     /// <param name="innerHandler">
@@ -62,7 +70,7 @@ public sealed class StatusAwareHttpHandler : DelegatingHandler
                 next = handlers[i];
             }
 
-            return new StatusAwareHttpHandler(next, provider);
+            return new StatusAwareHttpHandler(next, provider, name);
         }
         catch
         {

@@ -38,4 +38,15 @@ public sealed class StatusHandlingOptions
     [Required]
     [ValidateObjectMembers]
     public ErrorOptions Errors { get; } = new();
+
+    /// <summary>
+    /// Gets the names of request headers that carry credentials, for the whole library: they are dropped when a
+    /// redirect leaves the origin of the original request (besides <c>Authorization</c>, <c>Proxy-Authorization</c> and
+    /// <c>Cookie</c>, which always are), and a GET that carries one is cached in a partition of its own, keyed by a
+    /// SHA-256 hash of the values, so two API keys never share an entry. Their values are never logged or stored.
+    /// Compared without case. Default: <c>Authorization</c>, <c>Proxy-Authorization</c>, <c>Cookie</c>,
+    /// <c>X-Api-Key</c>, <c>Api-Key</c>, <c>X-Auth-Token</c>, <c>X-Access-Token</c>. Names bound from configuration are
+    /// added to the default ones.
+    /// </summary>
+    public ISet<string> SensitiveHeaders { get; } = new HashSet<string>(Internal.SensitiveHeaderNames.Defaults, StringComparer.OrdinalIgnoreCase);
 }

@@ -25,7 +25,7 @@ namespace StatusAwareHttp.Caching.Sqlite.Internal;
 /// runs in the background, never on a request.
 /// </para>
 /// </remarks>
-internal sealed class SqliteHttpCacheStore : IHttpCacheStore, IDisposable
+internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposable
 {
     /// <summary>The detail added to <c>Cache-Status</c> on a hit whose entry was read from the file.</summary>
     public const string DiskDetail = "disk";

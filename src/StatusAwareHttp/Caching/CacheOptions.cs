@@ -57,4 +57,29 @@ public sealed class CacheOptions
     /// </summary>
     [Required]
     public string CacheName { get; set; } = "StatusAwareHttp";
+
+    /// <summary>
+    /// Gets the rules by URL (host and path prefix, or a predicate) that give matching responses a lifetime of their
+    /// own instead of the origin's freshness, or forbid storing them; the first rule that matches applies. A response
+    /// that says <c>no-store</c> is left alone unless its rule sets <see cref="CacheRule.ApplyToNoStoreResponses"/>.
+    /// Checked at start-up. Default: empty.
+    /// </summary>
+    public IList<CacheRule> Rules { get; } = new List<CacheRule>();
+
+    /// <summary>
+    /// Gets the names of query parameters left out of the cache key (such as <c>utm_source</c>), compared
+    /// case-sensitively with the parameter names as sent or unescaped: <c>/a?utm_source=x&amp;id=1</c> and
+    /// <c>/a?id=1</c> then share one entry. Only the parameters listed are dropped; the credential partition of the
+    /// key never is. The request still goes to the origin with its whole query. Default: empty.
+    /// </summary>
+    public ISet<string> IgnoredQueryParameters { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets or sets a value indicating whether a stored response of any age (stale, <c>no-cache</c> and
+    /// <c>must-revalidate</c> included) is served when the network is unreachable: the connection was refused, the
+    /// host name did not resolve, or the network or host is unreachable. It shows <c>detail=offline</c> in
+    /// <c>Cache-Status</c>. For mobile and laptop apps; a server should rather rely on <c>stale-if-error</c>. Default:
+    /// <see langword="false"/>.
+    /// </summary>
+    public bool ServeStaleWhenUnreachable { get; set; }
 }

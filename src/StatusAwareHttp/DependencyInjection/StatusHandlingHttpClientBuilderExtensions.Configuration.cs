@@ -55,6 +55,15 @@ public static partial class StatusHandlingHttpClientBuilderExtensions
         section.GetSection(nameof(StatusHandlingOptions.Cache)).Bind(options.Cache);
         section.GetSection(nameof(StatusHandlingOptions.Errors)).Bind(options.Errors);
 
+        // Configured sensitive headers are added to the default ones (a list can only widen what is kept secret).
+        foreach (var header in section.GetSection(nameof(StatusHandlingOptions.SensitiveHeaders)).GetChildren())
+        {
+            if (header.Value is { } name)
+            {
+                options.SensitiveHeaders.Add(name);
+            }
+        }
+
         // The binder adds a configured list to the collection it finds; start from an empty set so the list replaces
         // the default statuses.
         var retries = section.GetSection(nameof(StatusHandlingOptions.Retries));

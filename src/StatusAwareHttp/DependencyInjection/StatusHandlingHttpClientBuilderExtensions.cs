@@ -58,5 +58,6 @@ public static partial class StatusHandlingHttpClientBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, StatusHandlingBuilderFilter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StatusHandlingOptions>, StatusHandlingOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StatusHandlingOptions>, StatusHandlingOptionsCrossValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StatusHandlingOptions>, CacheControlOptionsValidator>());
     }
 }

@@ -18,6 +18,7 @@ internal static class ClientStateRegistration
     public static void AddClientState(IServiceCollection services, string clientName)
     {
         services.TryAddKeyedSingleton(clientName, static (sp, key) => ClientCache.Create((string)key!, sp));
+        services.TryAddKeyedSingleton<Caching.IHttpCache>(clientName, static (sp, key) => HttpCacheInspector.Create((string)key!, sp));
         services.TryAddKeyedSingleton(
             clientName,
             static (sp, key) => new ClientRetryState(sp.GetRequiredService<IOptionsMonitor<StatusHandlingOptions>>().Get((string)key!).Retries));

@@ -10,14 +10,6 @@ internal sealed class StatusHandlingOptionsCrossValidator : IValidateOptions<Sta
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
 
-        foreach (var header in options.Redirects.SensitiveHeaders)
-        {
-            if (string.IsNullOrWhiteSpace(header) || header.Any(c => c <= ' ' || c >= 127 || c == ':'))
-            {
-                failures.Add($"Redirects.SensitiveHeaders holds '{header}', which is not a header name.");
-            }
-        }
-
         foreach (var status in options.Retries.StatusCodes)
         {
             if (status is < 400 or > 599)

@@ -36,7 +36,8 @@ internal static class StatusHandlingPipeline
             handlers.Add(new RedirectHandler(
                 options.Redirects,
                 services.GetRequiredService<RedirectMetrics>().For(clientName),
-                loggerFactory.CreateLogger<RedirectHandler>()));
+                loggerFactory.CreateLogger<RedirectHandler>(),
+                options.SensitiveHeaders));
         }
 
         // 2. Authentication (401): outside the cache, so the cache sees the credentials it partitions by.
@@ -54,7 +55,7 @@ internal static class StatusHandlingPipeline
         // 3. Cache: outside the retries, so it can serve stale once the retries gave up.
         if (options.Cache.Enabled)
         {
-            handlers.Add(CachingHandler.Create(clientName, options.Cache, services, loggerFactory));
+            handlers.Add(CachingHandler.Create(clientName, options.Cache, services, loggerFactory, options.SensitiveHeaders));
         }
 
         // 4. Retries: inside the cache, next to the network. The gate and the budget outlive the handler (per client name).

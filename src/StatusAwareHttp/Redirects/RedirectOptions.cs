@@ -25,12 +25,6 @@ public sealed class RedirectOptions
     public bool AllowHttpsToHttp { get; set; }
 
     /// <summary>
-    /// Gets the names of request headers dropped, besides <c>Authorization</c>, <c>Proxy-Authorization</c> and
-    /// <c>Cookie</c>, when a redirect leaves the origin (scheme, host, port) of the original request. Default: empty.
-    /// </summary>
-    public ISet<string> SensitiveHeaders { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>
     /// Gets or sets a callback asked before each hop; returning <see langword="false"/> vetoes the hop and hands the
     /// 3xx back to the caller. Default: <see langword="null"/> (every hop the rules allow is followed).
     /// </summary>

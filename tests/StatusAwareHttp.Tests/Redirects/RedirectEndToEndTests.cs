@@ -259,7 +259,7 @@ public sealed class RedirectEndToEndTests
             app.Map("/back", () => "home again");
         });
         homeAddress = home.BaseAddress;
-        await using var test = TestClient.Create(o => o.Redirects.SensitiveHeaders.Add("X-Api-Key"));
+        await using var test = TestClient.Create(o => o.SensitiveHeaders.Add("X-Api-Key"));
 
         using var request = new HttpRequestMessage(HttpMethod.Get, home.Url("/start"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "top-secret");
@@ -537,7 +537,7 @@ public sealed class RedirectEndToEndTests
         services.AddHttpClient("bad").AddStatusHandling(o =>
         {
             o.Redirects.MaxRedirects = -1;
-            o.Redirects.SensitiveHeaders.Add("Bad Header:");
+            o.SensitiveHeaders.Add("Bad Header:");
         });
         using var provider = services.BuildServiceProvider();
 

@@ -14,6 +14,7 @@ namespace StatusAwareHttp.Caching.Internal;
 /// <param name="Stale">The stored response the origin's answer replaces or is validated against, or null on a miss.</param>
 /// <param name="Decision">The decision made about <paramref name="Stale"/>.</param>
 /// <param name="CountMiss">Whether the lookup is still to be counted, once it is known whether it was a miss.</param>
+/// <param name="Override">The application's overrides (request mode, offline switch, URL rule); default when none.</param>
 internal readonly record struct CacheExchange(
     HttpRequestMessage Request,
     Uri Uri,
@@ -23,7 +24,8 @@ internal readonly record struct CacheExchange(
     ForwardReason Reason = ForwardReason.UriMiss,
     HttpCacheEntry? Stale = null,
     LookupDecision Decision = default,
-    bool CountMiss = false);
+    bool CountMiss = false,
+    CacheOverride Override = default);
 
 /// <summary>What was sent for a <see cref="CacheExchange"/>: the request's fields as sent, when, and the in-flight entry it leads.</summary>
 internal readonly record struct SentRequest(RequestSnapshot Snapshot, DateTimeOffset RequestTime, InFlightRequest? Flight);

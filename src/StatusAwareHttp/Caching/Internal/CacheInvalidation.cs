@@ -16,9 +16,11 @@ internal sealed class CacheInvalidation
     private readonly CacheVariants _variants;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly CacheKeyPolicy? _keys;
 
-    public CacheInvalidation(CacheVariants variants, TimeProvider time, ILogger logger)
+    public CacheInvalidation(CacheVariants variants, TimeProvider time, ILogger logger, CacheKeyPolicy? keys = null)
     {
+        _keys = keys;
         _variants = variants;
         _time = time;
         _logger = logger;
@@ -33,7 +35,7 @@ internal sealed class CacheInvalidation
         }
 
         // The response is already here: the store is read without the caller's token, so the response is never lost.
-        var key = CacheKeys.ForGet(uri, request.Headers);
+        var key = _keys?.ForGet(uri, request.Headers) ?? CacheKeys.ForGet(uri, request.Headers);
         var variants = await _variants.ReadAsync(key, uri, CancellationToken.None).ConfigureAwait(false);
         if (variants is not { Count: > 0 })
         {
@@ -113,7 +115,7 @@ internal sealed class CacheInvalidation
     {
         // Each credential acts as a private cache of its own: its partition goes, and so does the anonymous one,
         // which a change made with credentials may well have changed too.
-        var (partition, anonymous) = CacheKeys.ForInvalidation(target, headers);
+        var (partition, anonymous) = _keys?.ForInvalidation(target, headers) ?? CacheKeys.ForInvalidation(target, headers);
         await _variants.RemoveKeyAsync(partition, target).ConfigureAwait(false);
         if (anonymous is not null)
         {

@@ -16,14 +16,16 @@ internal static class CacheKeys
 {
     private const string GetPrefix = "GET ";
     private const string HashPrefix = "sha256:";
-    private static readonly string[] s_credentialHeaders = ["Authorization", "Proxy-Authorization", "Cookie"];
+    private static readonly string[] s_credentialHeaders = StatusAwareHttp.Internal.SensitiveHeaderNames.Defaults;
 
     /// <summary>The key of a GET of <paramref name="uri"/> in the credential partition of <paramref name="headers"/>.</summary>
-    public static string ForGet(Uri uri, HttpRequestHeaders headers)
+    public static string ForGet(Uri uri, HttpRequestHeaders headers) => ForGet(UriText(uri), headers, s_credentialHeaders);
+
+    /// <summary>The key of a GET of <paramref name="target"/> (as <see cref="UriText"/> gives it) in the partition of the <paramref name="credentialHeaders"/>.</summary>
+    public static string ForGet(string target, HttpRequestHeaders headers, string[] credentialHeaders)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        var target = UriText(uri);
-        if (!TryHashCredentials(headers, hash))
+        if (!TryHashCredentials(headers, hash, credentialHeaders))
         {
             return string.Concat(GetPrefix, target);
         }
@@ -48,18 +50,7 @@ internal static class CacheKeys
             : uri.AbsoluteUri;
 
     /// <summary>Whether <paramref name="name"/> is a credential field, kept only as a hash.</summary>
-    public static bool IsCredential(string name)
-    {
-        foreach (var credential in s_credentialHeaders)
-        {
-            if (string.Equals(name, credential, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public static bool IsCredential(string name) => StatusAwareHttp.Internal.SensitiveHeaderNames.IsSensitive(name);
 
     /// <summary>
     /// The request values of the fields <paramref name="names"/> (a response's <c>Vary</c>), normalised, read from a
@@ -214,10 +205,10 @@ internal static class CacheKeys
         return builder.ToString();
     }
 
-    private static bool TryHashCredentials(HttpRequestHeaders headers, Span<byte> hash)
+    private static bool TryHashCredentials(HttpRequestHeaders headers, Span<byte> hash, string[] credentialHeaders)
     {
         var chars = 0;
-        foreach (var name in s_credentialHeaders)
+        foreach (var name in credentialHeaders)
         {
             if (headers.NonValidated.TryGetValues(name, out var lines))
             {
@@ -232,7 +223,7 @@ internal static class CacheKeys
 
         var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(chars));
         var length = 0;
-        foreach (var name in s_credentialHeaders)
+        foreach (var name in credentialHeaders)
         {
             if (headers.NonValidated.TryGetValues(name, out var lines))
             {

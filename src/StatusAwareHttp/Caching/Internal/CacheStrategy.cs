@@ -15,6 +15,7 @@ internal enum StoreRefusal
     VaryStar,
     NotCacheable,
     Useless,
+    Rule,
 }
 
 /// <summary>What to do with a stored response that matched a request.</summary>
@@ -91,6 +92,7 @@ internal static class CacheStrategy
         StoreRefusal.SetCookie => "it sets a cookie",
         StoreRefusal.VaryStar => "Vary: * never matches",
         StoreRefusal.NotCacheable => "no explicit freshness and a status not cacheable by default",
+        StoreRefusal.Rule => "a cache rule forbids storing it",
         _ => "it could never be used (no freshness, no validator)",
     };
 

@@ -20,7 +20,7 @@ namespace StatusAwareHttp.Caching.Internal;
 /// synchronous path everything completes on the caller's thread when the store answers at once (the memory store
 /// always does); a store whose operations do not (IDistributedCache) is waited for.
 /// </remarks>
-internal sealed class CachingHandler : DelegatingHandler
+internal sealed partial class CachingHandler : DelegatingHandler
 {
     private readonly CacheOptions _options;
     private readonly HeuristicSettings _heuristic;
@@ -33,9 +33,16 @@ internal sealed class CachingHandler : DelegatingHandler
     private readonly CacheInvalidation _invalidation;
     private readonly BackgroundRevalidator _background;
     private readonly CacheServing _serving;
+    private readonly ClientCache _clientCache;
+    private readonly CacheKeyPolicy _keys;
+    private readonly CacheRules _rules;
+    private readonly CacheOverrides _overrides;
 
-    public CachingHandler(ClientCache cache, CacheOptions options, TimeProvider time, CacheMetrics metrics, ILogger logger)
+    public CachingHandler(ClientCache cache, CacheOptions options, TimeProvider time, CacheMetrics metrics, ILogger logger, IEnumerable<string>? sensitiveHeaders = null)
     {
+        _clientCache = cache;
+        _keys = new CacheKeyPolicy(sensitiveHeaders, options.IgnoredQueryParameters);
+        _rules = new CacheRules(options.Rules);
         _options = options;
         _heuristic = HeuristicSettings.From(options);
         _status = new CacheStatus(options.CacheName);
@@ -44,8 +51,9 @@ internal sealed class CachingHandler : DelegatingHandler
         _logger = logger;
         _variants = new CacheVariants(cache.Store, _heuristic, time, metrics, logger);
         _coalescing = new CacheCoalescing(cache, _variants, _status, options.MaxEntryBytes, time, metrics, logger);
-        _invalidation = new CacheInvalidation(_variants, time, logger);
+        _invalidation = new CacheInvalidation(_variants, time, logger, _keys);
         _serving = new CacheServing(_status, _heuristic, time, metrics, logger);
+        _overrides = new CacheOverrides(_status, _heuristic, time, metrics, logger);
         _background = new BackgroundRevalidator(cache, _variants, (request, token) => base.SendAsync(request, token), options, time, logger);
     }
 
@@ -58,26 +66,41 @@ internal sealed class CachingHandler : DelegatingHandler
     }
 
     /// <summary>Makes the handler of one handler chain of <paramref name="clientName"/>, on the client's lasting state.</summary>
-    public static CachingHandler Create(string clientName, CacheOptions options, IServiceProvider services, ILoggerFactory loggerFactory) =>
+    public static CachingHandler Create(string clientName, CacheOptions options, IServiceProvider services, ILoggerFactory loggerFactory, IEnumerable<string>? sensitiveHeaders = null) =>
         new(
             services.GetRequiredKeyedService<ClientCache>(clientName),
             options,
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<CacheMetrics>().For(clientName),
-            loggerFactory.CreateLogger<CachingHandler>());
+            loggerFactory.CreateLogger<CachingHandler>(),
+            sensitiveHeaders);
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        Classify(request, out var uri) switch
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var route = Classify(request, out var uri);
+        if (route != Route.Get && RefuseOffline(request) is { } offline)
+        {
+            return Task.FromResult(offline);
+        }
+
+        return route switch
         {
             Route.Get => SendGet(request, uri, async: true, cancellationToken),
             Route.Head => SendHeadAsync(request, uri, async: true, cancellationToken),
             Route.Unsafe => SendUnsafeAsync(request, uri, async: true, cancellationToken),
             _ => base.SendAsync(request, cancellationToken),
         };
+    }
 
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var task = Classify(request, out var uri) switch
+        var route = Classify(request, out var uri);
+        if (route != Route.Get && RefuseOffline(request) is { } offline)
+        {
+            return offline;
+        }
+
+        var task = route switch
         {
             Route.Get => SendGet(request, uri, async: false, cancellationToken),
             Route.Head => SendHeadAsync(request, uri, async: false, cancellationToken),
@@ -126,7 +149,13 @@ internal sealed class CachingHandler : DelegatingHandler
         ValueTask<IReadOnlyList<HttpCacheEntry>?> read;
         try
         {
-            exchange = new CacheExchange(request, uri, CacheKeys.ForGet(uri, request.Headers), CacheHeaders.ReadRequestDirectives(request.Headers));
+            var over = OverrideOf(request, uri);
+            if (over.Mode == HttpCacheMode.NoStore)
+            {
+                return BypassAsync(request, uri, async, cancellationToken);
+            }
+
+            exchange = new CacheExchange(request, uri, _keys.ForGet(uri, request.Headers), CacheHeaders.ReadRequestDirectives(request.Headers), Override: over);
             read = _variants.ReadAsync(exchange.Key, uri, cancellationToken);
             if (read.IsCompletedSuccessfully)
             {
@@ -153,6 +182,10 @@ internal sealed class CachingHandler : DelegatingHandler
         var (request, uri) = (exchange.Request, exchange.Uri);
         var entry = _variants.Select(exchange.Key, uri, ref variants, request.Headers);
         exchange = exchange with { Variants = variants };
+        if (exchange.Override.Mode != HttpCacheMode.Default && OnOverride(exchange, entry, async, cancellationToken) is { } overridden)
+        {
+            return overridden;
+        }
 
         if (entry is null)
         {
@@ -176,7 +209,7 @@ internal sealed class CachingHandler : DelegatingHandler
         {
             case LookupAction.Fresh:
             case LookupAction.ServeStale:
-                return Task.FromResult(_serving.Hit(entry, request, uri, decision));
+                return Task.FromResult(ServeHit(exchange, entry, decision));
 
             case LookupAction.StaleWhileRevalidate:
                 var served = _serving.Hit(entry, request, uri, decision);
@@ -238,11 +271,10 @@ internal sealed class CachingHandler : DelegatingHandler
         catch (Exception ex)
         {
             _coalescing.End(exchange.Key, flight, failed: true);
-            if (exchange.Stale is not null && OriginFailure.IsOriginFailure(ex, cancellationToken) && _serving.TryStaleOnError(exchange, status: null) is { } staleResponse)
+            if (exchange.Stale is not null && OriginFailure.IsOriginFailure(ex, cancellationToken) && StaleOnFailure(exchange, ex, cancellationToken) is { } staleResponse)
             {
                 return staleResponse;
             }
-
             throw;
         }
 
@@ -291,10 +323,16 @@ internal sealed class CachingHandler : DelegatingHandler
         var refusal = CacheHeaders.TryReadResponseDirectives(response, out var responseDirectives)
             ? CacheStrategy.RefusalBeforeParsing(status, exchange.Directives, responseDirectives)
             : StoreRefusal.None;
+        refusal = CacheRules.Refusal(exchange.Override.Rule, refusal);
         if (refusal == StoreRefusal.None)
         {
             headers = CacheHeaders.Capture(response, responseTime);
             parsed = StoredResponse.Parse(status, headers);
+            if (exchange.Override.Rule is { } rule)
+            {
+                (headers, parsed) = CacheRules.Apply(rule, headers, parsed);
+            }
+
             lifetime = CacheStrategy.FreshnessLifetime(parsed, responseTime, _heuristic);
             refusal = CacheStrategy.CanStore(parsed, exchange.Directives, lifetime);
             tooLarge = refusal == StoreRefusal.None && parsed.ContentLength > _options.MaxEntryBytes;
@@ -332,14 +370,14 @@ internal sealed class CachingHandler : DelegatingHandler
                 await _variants.RemoveVariantAsync(exchange.Key, uri, exchange.Variants, stale).ConfigureAwait(false);
             }
 
-            response.Headers.TryAddWithoutValidation(CacheStatus.FieldName, _status.Forward(exchange.Reason, status, detail: tooLarge ? "too-large" : null));
+            response.Headers.TryAddWithoutValidation(CacheStatus.FieldName, _status.Forward(exchange.Reason, status, detail: tooLarge ? "too-large" : exchange.Override.ForwardDetail));
             return response;
         }
 
         // Not refused: the lines were captured and parsed above.
         System.Diagnostics.Debug.Assert(headers is not null && parsed is not null, "Captured and parsed when not refused early.");
         _coalescing.Share(response, exchange, sent, headers, parsed, responseTime);
-        response.Headers.TryAddWithoutValidation(CacheStatus.FieldName, _status.Forward(exchange.Reason, status, lifetime));
+        response.Headers.TryAddWithoutValidation(CacheStatus.FieldName, _status.Forward(exchange.Reason, status, lifetime, detail: exchange.Override.ForwardDetail));
         return response;
     }
 
@@ -356,11 +394,10 @@ internal sealed class CachingHandler : DelegatingHandler
         }
         catch (Exception ex) when (OriginFailure.IsOriginFailure(ex, cancellationToken))
         {
-            if (_serving.TryStaleOnError(exchange, status: null) is { } staleResponse)
+            if (StaleOnFailure(exchange, ex, cancellationToken) is { } staleResponse)
             {
                 return staleResponse;
             }
-
             throw;
         }
         finally
@@ -398,6 +435,7 @@ internal sealed class CachingHandler : DelegatingHandler
 
         // §4.3.4, §3.2: the stored response, its headers updated by the 304's, timed by this exchange.
         var updated = CacheVariants.WithUpdate(entry, update, sent.RequestTime, responseTime);
+        updated = exchange.Override.Rule is { } rule ? CacheRules.Apply(rule, updated) : updated;
         var lifetime = CacheStrategy.FreshnessLifetime(updated.Parsed, responseTime, _heuristic);
         var refusal = CacheStrategy.CanStore(updated.Parsed, exchange.Directives, lifetime);
         if (refusal == StoreRefusal.None)
@@ -416,7 +454,7 @@ internal sealed class CachingHandler : DelegatingHandler
             Log.Revalidated(_logger, UriRedaction.Redact(uri), entry.StatusCode);
         }
 
-        return CacheServing.Serve(updated, request, age, _status.Forward(exchange.Reason, 304, lifetime - age));
+        return CacheServing.Serve(updated, request, age, _status.Forward(exchange.Reason, 304, lifetime - age, detail: exchange.Override.ForwardDetail));
     }
 
     private async Task<HttpResponseMessage> SendHeadAsync(HttpRequestMessage request, Uri uri, bool async, CancellationToken cancellationToken)

@@ -25,6 +25,7 @@ internal sealed class ClientCache : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationToken _stoppingToken;
     private readonly bool _ownsStore;
+    private bool _offline;
     private int _waiting;
     private int _running;
 
@@ -55,6 +56,13 @@ internal sealed class ClientCache : IDisposable
     }
 
     public IHttpCacheStore Store { get; }
+
+    /// <summary>Gets or sets a value indicating whether the client is offline (<see cref="IHttpCache.Offline"/>): read on every request.</summary>
+    public bool Offline
+    {
+        get => Volatile.Read(ref _offline);
+        set => Volatile.Write(ref _offline, value);
+    }
 
     /// <summary>Gets the requests on their way to the origin that identical requests may join, by cache key.</summary>
     public ConcurrentDictionary<string, InFlightRequest> InFlight { get; } = new(StringComparer.Ordinal);

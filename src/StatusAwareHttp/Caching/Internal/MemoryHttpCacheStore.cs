@@ -14,7 +14,7 @@ namespace StatusAwareHttp.Caching.Internal;
 /// pointer moves: a read is O(1) and never allocates; a write is O(1) for the recency list plus O(log n) for the
 /// expiry queue when the entry has a time-to-live; an eviction is O(log n) at most.
 /// </remarks>
-internal sealed class MemoryHttpCacheStore : IHttpCacheStore, IDisposable
+internal sealed partial class MemoryHttpCacheStore : IHttpCacheStore, IDisposable
 {
     /// <summary>A rough per-variant overhead (objects, arrays, the parsed view) added to its bytes.</summary>
     private const int EntryOverhead = 512;

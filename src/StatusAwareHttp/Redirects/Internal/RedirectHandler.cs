@@ -14,8 +14,11 @@ internal sealed class RedirectHandler : DelegatingHandler
     private readonly RedirectMetrics _metrics;
     private readonly ILogger _logger;
 
-    public RedirectHandler(RedirectOptions options, RedirectMetrics metrics, ILogger logger)
+    private readonly string[] _sensitiveHeaders;
+
+    public RedirectHandler(RedirectOptions options, RedirectMetrics metrics, ILogger logger, IEnumerable<string>? sensitiveHeaders = null)
     {
+        _sensitiveHeaders = sensitiveHeaders is null ? StatusAwareHttp.Internal.SensitiveHeaderNames.Defaults : [.. sensitiveHeaders];
         _options = options;
         _metrics = metrics;
         _logger = logger;
@@ -112,7 +115,7 @@ internal sealed class RedirectHandler : DelegatingHandler
 
         if (!credentialsDropped && !UriOrigin.IsSameOrigin(originalUri, target))
         {
-            foreach (var name in RedirectPolicy.CredentialHeaders(_options.SensitiveHeaders))
+            foreach (var name in RedirectPolicy.CredentialHeaders(_sensitiveHeaders))
             {
                 request.Headers.Remove(name);
             }

@@ -105,7 +105,7 @@ internal static class RedirectPolicy
     }
 
     /// <summary>The request headers dropped when a hop leaves the original origin.</summary>
-    public static IEnumerable<string> CredentialHeaders(ISet<string> sensitiveHeaders)
+    public static IEnumerable<string> CredentialHeaders(IEnumerable<string> sensitiveHeaders)
     {
         yield return "Authorization";
         yield return "Proxy-Authorization";
