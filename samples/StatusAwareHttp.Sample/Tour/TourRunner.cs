@@ -19,6 +19,7 @@ internal static class TourRunner
         {
             new RedirectSection(),
             new CacheSection(),
+            new CacheControlSection(),
             new PersistentCacheSection(),
             new RetrySection(),
             new ErrorsSection(),
