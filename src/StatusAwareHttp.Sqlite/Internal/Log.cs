@@ -46,6 +46,6 @@ internal static partial class Log
     public static partial void WriterFailed(ILogger logger, Exception exception, string clientName);
 
     [LoggerMessage(711, LogLevel.Warning,
-        "The HTTP cache file of client '{ClientName}' was closed with {Pending} write(s) not yet made: FlushTimeout ran out. They are lost; the file keeps what it had.")]
+        "The HTTP cache file of client '{ClientName}' was closed with {Pending} write(s) not yet made: FlushTimeout ran out. They are not written; the file keeps what it had.")]
     public static partial void NotFlushed(ILogger logger, int pending, string clientName);
 }

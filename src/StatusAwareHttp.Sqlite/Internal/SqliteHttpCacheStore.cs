@@ -196,7 +196,8 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
         _touched.TryRemove(key, out _);
 
         // An invalidation follows a change the origin already made: it is made even when the caller stopped waiting.
-        return FileBypassed() ? ValueTask.CompletedTask : _writes.EnqueueAsync(SqlitePendingWrite.Removal(key, _time.GetUtcNow().UtcTicks), CancellationToken.None);
+        // Queued even while the file is bypassed: it hides a write of the key queued before.
+        return _writes.EnqueueAsync(SqlitePendingWrite.Removal(key, _time.GetUtcNow().UtcTicks), CancellationToken.None);
     }
 
     /// <summary>
