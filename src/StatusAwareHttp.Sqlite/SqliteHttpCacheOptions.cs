@@ -6,9 +6,10 @@ namespace StatusAwareHttp.Caching.Sqlite;
 /// </summary>
 /// <remarks>
 /// Entries live in one SQLite file (WAL mode) that survives restarts and can be shared by several processes of the
-/// same user, and, for a short time, in a small in-memory front in each process. An invalidation (a POST, PUT, PATCH
-/// or DELETE through one process) removes the entry from the file at once; another process's front may still serve its
-/// copy for at most <see cref="MemoryFrontLifetime"/>.
+/// same user, and, for a short time, in a small in-memory front in each process. Writes and removals are queued and
+/// made by a background writer (see <see cref="MaxPendingWriteBytes"/>): this process sees them at once, other
+/// processes once written. An invalidation (a POST, PUT, PATCH or DELETE through one process) reaches the file as soon
+/// as the writer makes it; another process's front may still serve its copy for at most <see cref="MemoryFrontLifetime"/>.
 /// </remarks>
 public sealed class SqliteHttpCacheOptions
 {
@@ -70,6 +71,30 @@ public sealed class SqliteHttpCacheOptions
     /// Default: 1 minute. Range: 1 second to 1 day.
     /// </summary>
     public TimeSpan BypassDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Gets or sets the most bytes of writes and removals waiting for the file (bodies plus header text). A response
+    /// is stored off the request path: it is queued, reads of this process see it at once, and one background writer
+    /// makes what is queued in one transaction, usually within milliseconds, after which other processes see it.
+    /// When a new key does not fit, the caller waits until the writer has made room (the store is then as slow as a
+    /// direct write); nothing queued is dropped, and a newer write or removal of a key replaces the queued one.
+    /// An entry larger than this is still queued when the queue is empty. Default: 16 MiB (16777216).
+    /// Range: 64 KiB to 2^62.
+    /// </summary>
+    public long MaxPendingWriteBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets the most writes and removals (keys) waiting for the file; past it, as past
+    /// <see cref="MaxPendingWriteBytes"/>, the caller waits for room. Default: 1024. Range: 1 to 1048576.
+    /// </summary>
+    public int MaxPendingWrites { get; set; } = 1024;
+
+    /// <summary>
+    /// Gets or sets how long disposing the store (the app's service provider, at host shutdown) waits for what is
+    /// queued to be written. What is still queued after it is lost, with a warning: the file keeps what it had.
+    /// Default: 5 seconds. Range: 0 to 5 minutes.
+    /// </summary>
+    public TimeSpan FlushTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Runs on each connection the store opens, after its own settings (tests use it to limit the file's pages).</summary>
     internal Action<Microsoft.Data.Sqlite.SqliteConnection>? ConfigureConnection { get; set; }

@@ -67,7 +67,8 @@ switch (job)
 
     case "churn":
         // churn <file> <bytes>: writes one key again and again, each time a body of <bytes> bytes all equal to a
-        // generation number that its X-Fill header also carries, until killed.
+        // generation number that its X-Fill header also carries, until killed. The background writer makes them one
+        // after another (a newer generation replaces the queued one), so the kill lands inside a write.
         {
             var size = int.Parse(args[2], CultureInfo.InvariantCulture);
             for (var generation = 1; ; generation++)
@@ -86,6 +87,8 @@ switch (job)
                 await store.SetAsync("churn", [entry], TimeSpan.FromHours(1), CancellationToken.None);
                 if (generation == 1)
                 {
+                    // The first generation is in the file (the writer made it) before the test starts its clock.
+                    await ((StatusAwareHttp.Caching.Sqlite.Internal.SqliteHttpCacheStore)store).FlushAsync();
                     Console.WriteLine("ready");
                 }
             }

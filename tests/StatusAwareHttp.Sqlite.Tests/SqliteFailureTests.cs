@@ -149,10 +149,14 @@ public sealed class SqliteFailureTests : IDisposable
             command.ExecuteNonQuery();
         });
 
+        var store = (StatusAwareHttp.Caching.Sqlite.Internal.SqliteHttpCacheStore)client.Services.GetRequiredKeyedService<StatusAwareHttp.Caching.IHttpCacheStore>(TestClient.Name);
         for (var i = 0; i < 3; i++)
         {
             using var response = await client.Client.GetAsync(origin.Url("/big"));
             Assert.Equal(SqliteOrigin.Big, await response.Content.ReadAsByteArrayAsync());
+
+            // The write is made in the background: until it fails, this process would serve it from the queue.
+            await store.FlushAsync();
         }
 
         Assert.Equal(3, origin.CountFor("/big"));

@@ -41,6 +41,23 @@ public sealed class SqliteProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Another_process_serves_an_entry_once_the_writer_made_it_while_this_one_still_runs()
+    {
+        await using var origin = await SqliteOrigin.StartAsync();
+        await using var local = TestClient.Create(builder: b => b.UseSqliteHttpCache(_folder.File(), o => o.MemoryFrontLifetime = TimeSpan.Zero));
+        (await local.Client.GetAsync(origin.Url("/aged"))).Dispose();
+
+        // The signal that it is in the file: the store's flush, not a delay.
+        var store = (StatusAwareHttp.Caching.Sqlite.Internal.SqliteHttpCacheStore)local.Services.GetRequiredKeyedService<StatusAwareHttp.Caching.IHttpCacheStore>(TestClient.Name);
+        await store.FlushAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        var aged = (await PeerProcess.RunAsync("get", _folder.File(), origin.Url("/aged").ToString())).Last().Split('|');
+        Assert.Equal("200", aged[0]);
+        Assert.Contains("detail=disk", aged[2], StringComparison.Ordinal);
+        Assert.Equal(1, origin.CountFor("/aged"));
+    }
+
+    [Fact]
     public async Task Sixteen_writers_in_two_processes_lose_no_entry_and_no_caller_sees_a_lock()
     {
         const int PerProcess = 200;

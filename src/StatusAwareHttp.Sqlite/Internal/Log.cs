@@ -41,4 +41,11 @@ internal static partial class Log
 
     [LoggerMessage(709, LogLevel.Debug, "Read {Variants} stored response(s), {Bytes} body bytes, for client '{ClientName}' from the file.")]
     public static partial void ReadFromFile(ILogger logger, int variants, long bytes, string clientName);
+
+    [LoggerMessage(710, LogLevel.Error, "The background writer of the HTTP cache file of client '{ClientName}' failed unexpectedly; the batch was not written.")]
+    public static partial void WriterFailed(ILogger logger, Exception exception, string clientName);
+
+    [LoggerMessage(711, LogLevel.Warning,
+        "The HTTP cache file of client '{ClientName}' was closed with {Pending} write(s) not yet made: FlushTimeout ran out. They are not written; the file keeps what it had.")]
+    public static partial void NotFlushed(ILogger logger, int pending, string clientName);
 }

@@ -4,17 +4,17 @@ using Microsoft.Data.Sqlite;
 namespace StatusAwareHttp.Caching.Sqlite.Internal;
 
 /// <summary>
-/// The SQLite store's side of <see cref="IHttpCache"/>: the keys this client holds in the file (one query, a snapshot),
+/// The SQLite store's side of <see cref="IHttpCache"/>: the keys this client holds in the file (one query, a snapshot, after the queued writes are made),
 /// and clearing them (each key removed as <see cref="IHttpCacheStore.RemoveAsync"/> removes it, so the front and the
 /// file's byte total follow). Failures are handled as every other call of the store: a file that cannot be read lists
 /// nothing.
 /// </summary>
 internal sealed partial class SqliteHttpCacheStore : IHttpCacheStoreInspection
 {
-#pragma warning disable CS1998 // SQLite calls are synchronous here, as the rest of the store's.
     public async IAsyncEnumerable<string> GetKeysAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-#pragma warning restore CS1998
     {
+        // What the background writer still holds is written first, so the list has every key this process stored.
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
         var keys = Run("list", session => SqliteCacheInspection.Keys(session.Connection, _clientName), new List<string>());
         foreach (var key in keys)
         {

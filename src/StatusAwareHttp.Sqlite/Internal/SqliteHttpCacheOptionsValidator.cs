@@ -23,6 +23,9 @@ internal sealed class SqliteHttpCacheOptionsValidator : IValidateOptions<SqliteH
         Check(failures, nameof(options.MemoryFrontLifetime), options.MemoryFrontLifetime, TimeSpan.Zero, TimeSpan.FromHours(1));
         Check(failures, nameof(options.BusyTimeout), options.BusyTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(1));
         Check(failures, nameof(options.BypassDuration), options.BypassDuration, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        Check(failures, nameof(options.MaxPendingWriteBytes), options.MaxPendingWriteBytes, 64 * 1024, 1L << 62);
+        Check(failures, nameof(options.MaxPendingWrites), options.MaxPendingWrites, 1, 1024 * 1024);
+        Check(failures, nameof(options.FlushTimeout), options.FlushTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(5));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using StatusAwareHttp.Caching.Internal;
 
 namespace StatusAwareHttp.Caching.Sqlite.Internal;
 
@@ -13,8 +12,9 @@ namespace StatusAwareHttp.Caching.Sqlite.Internal;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Reads look in the front, then in the file; writes and removals go to both, each write one transaction (WAL), so a
-/// process killed mid-write leaves the previous entry. The times of each exchange are stored, so the cache computes
+/// Reads look in the front, then in the writes not yet made (<see cref="SqliteWriteQueue"/>), then in the file. Writes
+/// and removals go to the front at once and to the file through the queue: a background writer makes them in batches,
+/// each one transaction (WAL), so a process killed mid-write leaves the previous entry. The times of each exchange are stored, so the cache computes
 /// <c>Age</c> and freshness after a restart as it would have before (RFC 9111 §4.2.3).
 /// </para>
 /// <para>
@@ -25,7 +25,7 @@ namespace StatusAwareHttp.Caching.Sqlite.Internal;
 /// runs in the background, never on a request.
 /// </para>
 /// </remarks>
-internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposable
+internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposable, IAsyncDisposable
 {
     /// <summary>The detail added to <c>Cache-Status</c> on a hit whose entry was read from the file.</summary>
     public const string DiskDetail = "disk";
@@ -39,7 +39,9 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
     private readonly string _clientName;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly SqliteFront? _front;
+    private readonly FrontCache? _front;
+    private readonly SqliteWriteQueue _writes;
+    private readonly ResiliencePipeline _flushTimeout;
     private readonly ResiliencePipeline _retry;
     private readonly TimeSpan _busyTimeout;
     private readonly TimeSpan _bypassDuration;
@@ -70,7 +72,9 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
         _maxTotalBytes = options.MaxTotalBytes;
         _maxEntryBytes = options.MaxEntryBytes;
         _configure = options.ConfigureConnection;
-        _front = options.MemoryFrontLifetime > TimeSpan.Zero ? new SqliteFront(options.MemoryFrontMaxBytes, time) : null;
+        _front = options.MemoryFrontLifetime > TimeSpan.Zero ? new FrontCache(options.MemoryFrontMaxBytes, time) : null;
+        _writes = new SqliteWriteQueue(options.MaxPendingWriteBytes, options.MaxPendingWrites, WriteBatch, ex => Log.WriterFailed(_logger, ex, _clientName));
+        _flushTimeout = SqliteWriteQueue.Timeout(options.FlushTimeout, time);
 
         // A few retries when another process kept the lock past the busy timeout. Their delays are real time, whatever
         // clock the cache runs on: they wait for another process.
@@ -93,19 +97,7 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
     public bool IsBypassed => Volatile.Read(ref _bypassed);
 
     /// <summary>Makes the store of <paramref name="clientName"/> from the app's services (the keyed registration's factory).</summary>
-    public static SqliteHttpCacheStore Create(IServiceProvider services, string clientName)
-    {
-        var options = services.GetRequiredService<IOptionsMonitor<SqliteHttpCacheOptions>>().Get(clientName);
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<SqliteHttpCacheStore>();
-        var path = options.Path;
-        if (path is null)
-        {
-            path = SqliteDefaultPath.For(System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name);
-            Log.DefaultPath(logger, clientName, path);
-        }
-
-        return new SqliteHttpCacheStore(clientName, System.IO.Path.GetFullPath(path), options, services.GetRequiredService<TimeProvider>(), logger);
-    }
+    public static SqliteHttpCacheStore Create(IServiceProvider services, string clientName) => SqliteStoreFactory.Create(services, clientName);
 
     public ValueTask<IReadOnlyList<HttpCacheEntry>?> GetAsync(string key, CancellationToken cancellationToken)
     {
@@ -114,6 +106,17 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
         {
             Touch(key);
             return new(hit);
+        }
+
+        if (_writes.Find(key) is { } pending)
+        {
+            // Not in the file yet: what this process stored (or removed) a moment ago.
+            if (pending.Entries is not null)
+            {
+                Touch(key);
+            }
+
+            return new(pending.Entries);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -127,7 +130,7 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
         if (unreadable)
         {
             Log.EntryUnreadable(_logger, _clientName);
-            Run("remove", session => session.Remove(_clientName, key));
+            _ = RemoveAsync(key, CancellationToken.None).AsTask();
             return new((IReadOnlyList<HttpCacheEntry>?)null);
         }
 
@@ -145,24 +148,11 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
         // The front keeps plain copies (the same arrays): a hit from it is not "from disk".
         if (_front is not null)
         {
-            var plain = new HttpCacheEntry[entries.Count];
-            long size = 0;
-            for (var i = 0; i < plain.Length; i++)
-            {
-                var e = entries[i];
-                plain[i] = new HttpCacheEntry(e.StatusCode, e.Headers, e.Body, e.RequestTime, e.ResponseTime, e.VaryHeaders);
-                size += EncodedVariant.SizeOf(e);
-            }
-
+            var plain = SqliteEntryCopies.Plain(entries, out var size);
             _front.Set(key, plain, size, _frontLifetime);
         }
 
-        for (var i = 0; i < entries.Count; i++)
-        {
-            var e = entries[i];
-            entries[i] = new HttpCacheEntry(e.StatusCode, e.Headers, e.Body, e.RequestTime, e.ResponseTime, e.VaryHeaders) { StoreDetail = DiskDetail };
-        }
-
+        SqliteEntryCopies.Mark(entries, DiskDetail);
         return new(entries);
     }
 
@@ -194,14 +184,9 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
         var now = _time.GetUtcNow().UtcTicks;
         long? expires = timeToLive is { } life ? SaturatingAdd(now, life.Ticks) : null;
         _touched.TryRemove(key, out _);
-        var total = Run("write", session => session.Write(_clientName, key, variants, expires, now, size), -1L);
-        if (total > _maxTotalBytes)
-        {
-            Volatile.Write(ref _evictionWanted, 1);
-            StartBackground();
-        }
 
-        return ValueTask.CompletedTask;
+        // Off the request path: the writer makes it in the background; reads of this process see it meanwhile.
+        return FileBypassed() ? ValueTask.CompletedTask : _writes.EnqueueAsync(SqlitePendingWrite.Write(key, variants, entries, expires, now, size), cancellationToken);
     }
 
     public ValueTask RemoveAsync(string key, CancellationToken cancellationToken)
@@ -211,13 +196,20 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
         _touched.TryRemove(key, out _);
 
         // An invalidation follows a change the origin already made: it is made even when the caller stopped waiting.
-        Run("remove", session => session.Remove(_clientName, key));
-        return ValueTask.CompletedTask;
+        // Queued even while the file is bypassed: it hides a write of the key queued before.
+        return _writes.EnqueueAsync(SqlitePendingWrite.Removal(key, _time.GetUtcNow().UtcTicks), CancellationToken.None);
     }
+
+    /// <summary>
+    /// Completes when the writes and removals queued before the call are in the file (or failed, with a warning): for
+    /// what reads the file directly (another process, an inspection of the file) and for tests.
+    /// </summary>
+    internal Task FlushAsync(CancellationToken cancellationToken = default) => _writes.FlushAsync(cancellationToken);
 
     /// <summary>Writes the recorded access times and evicts until under the limit, on the calling thread (tests, disposal).</summary>
     internal void RunMaintenance(bool evict)
     {
+        FlushAsync().GetAwaiter().GetResult();
         FlushTouches();
         if (evict)
         {
@@ -226,10 +218,32 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
     }
 
     /// <summary>Gets the bytes the file accounts for this store's file (all clients on it), or -1 when it cannot be read.</summary>
-    internal long TotalBytes() => Run("read", session => session.Total(), -1L);
+    internal long TotalBytes()
+    {
+        FlushAsync().GetAwaiter().GetResult();
+        return Run("read", session => session.Total(), -1L);
+    }
 
-    /// <summary>Completes when the background work started so far (access times, eviction) is done.</summary>
-    internal Task WhenIdle() => Volatile.Read(ref _backgroundTask);
+    /// <summary>Completes when the queued writes and the background work they started (access times, eviction) are done.</summary>
+    internal async Task WhenIdle()
+    {
+        await FlushAsync().ConfigureAwait(false);
+        for (var task = Volatile.Read(ref _backgroundTask); !task.IsCompleted; task = Volatile.Read(ref _backgroundTask))
+        {
+            await task.ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // What is queued is written first, within FlushTimeout; then the rest of disposal.
+        if (!Volatile.Read(ref _disposed) && !await _writes.FlushWithinAsync(_flushTimeout).ConfigureAwait(false))
+        {
+            Log.NotFlushed(_logger, _writes.Count, _clientName);
+        }
+
+        Dispose();
+    }
 
     public void Dispose()
     {
@@ -241,10 +255,16 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
             }
         }
 
+        if (!_writes.FlushWithinAsync(_flushTimeout).AsTask().GetAwaiter().GetResult())
+        {
+            Log.NotFlushed(_logger, _writes.Count, _clientName);
+        }
+
+        _writes.Close();
         try
         {
             // Give running eviction a moment, then keep what was read recently: the next process evicts by it.
-            WhenIdle().Wait(TimeSpan.FromSeconds(5));
+            Volatile.Read(ref _backgroundTask).Wait(TimeSpan.FromSeconds(5));
             FlushTouches();
         }
         catch (AggregateException)
@@ -259,8 +279,21 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
             _file = null;
         }
 
-        _front?.Dispose();
+        _front?.Clear();
     }
+
+    /// <summary>The writer's job: one batch of the queue in one transaction, then eviction if the file is over its bound.</summary>
+    private void WriteBatch(IReadOnlyList<SqlitePendingWrite> batch)
+    {
+        if (Run("write", session => session.WriteBatch(_clientName, batch), -1L) > _maxTotalBytes)
+        {
+            Volatile.Write(ref _evictionWanted, 1);
+            StartBackground();
+        }
+    }
+
+    /// <summary>Whether the file is bypassed after a failure (writes are not queued meanwhile).</summary>
+    private bool FileBypassed() => Volatile.Read(ref _bypassed) && _time.GetUtcNow().UtcTicks < Interlocked.Read(ref _bypassUntilTicks);
 
     private static bool IsBusy(SqliteException ex) => (ex.SqliteErrorCode & 0xFF) is 5 /* BUSY */ or 6 /* LOCKED */;
 
@@ -402,85 +435,6 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
             {
                 BypassLocked("move aside", ex);
             }
-        }
-    }
-
-    private void Touch(string key)
-    {
-        _touched[key] = _time.GetUtcNow().UtcTicks;
-        if (Interlocked.Increment(ref _touches) >= TouchFlushCount)
-        {
-            StartBackground();
-        }
-    }
-
-    private void StartBackground()
-    {
-        if (Volatile.Read(ref _disposed) || Interlocked.CompareExchange(ref _background, 1, 0) != 0)
-        {
-            return;
-        }
-
-        Volatile.Write(ref _backgroundTask, Task.Run(RunBackground));
-    }
-
-    private void RunBackground()
-    {
-        try
-        {
-            FlushTouches();
-            if (Interlocked.Exchange(ref _evictionWanted, 0) == 1)
-            {
-                Evict();
-            }
-        }
-        finally
-        {
-            Volatile.Write(ref _background, 0);
-        }
-
-        if (Volatile.Read(ref _evictionWanted) == 1)
-        {
-            StartBackground();
-        }
-    }
-
-    private void FlushTouches()
-    {
-        Interlocked.Exchange(ref _touches, 0);
-        if (_touched.IsEmpty)
-        {
-            return;
-        }
-
-        var batch = new List<KeyValuePair<string, long>>();
-        foreach (var touch in _touched)
-        {
-            if (_touched.TryRemove(touch))
-            {
-                batch.Add(touch);
-            }
-        }
-
-        Run("record access", session => session.Touch(_clientName, batch));
-    }
-
-    private void Evict()
-    {
-        var target = _maxTotalBytes / 10 * 9;
-        var evicted = 0;
-        int batch;
-        do
-        {
-            // One short transaction per batch: other writers (and processes) get the lock in between.
-            batch = Run("evict", session => session.EvictBatch(_time.GetUtcNow().UtcTicks, target, EvictionBatch), 0);
-            evicted += batch;
-        }
-        while (batch > 0 && !Volatile.Read(ref _disposed));
-
-        if (evicted > 0)
-        {
-            Log.Evicted(_logger, evicted, _clientName, TotalBytes(), _maxTotalBytes);
         }
     }
 }

@@ -95,22 +95,22 @@ internal sealed class SqliteSession : IDisposable
         return entries;
     }
 
-    /// <summary>Replaces what the key holds by <paramref name="variants"/> in one transaction; returns the file's total bytes after it.</summary>
-    public long Write(string partition, string key, IReadOnlyList<EncodedVariant> variants, long? expiresTicks, long nowTicks, long size)
+    /// <summary>
+    /// Makes a batch of writes and removals (each replaces what its key held) in one transaction, in order; returns
+    /// the file's total bytes after it.
+    /// </summary>
+    public long WriteBatch(string partition, IReadOnlyList<SqlitePendingWrite> batch)
     {
         Begin();
         try
         {
-            DeleteKey(partition, key);
-            _insertKey.Parameters[0].Value = partition;
-            _insertKey.Parameters[1].Value = key;
-            _insertKey.Parameters[2].Value = expiresTicks is { } e ? e : DBNull.Value;
-            _insertKey.Parameters[3].Value = nowTicks;
-            _insertKey.Parameters[4].Value = size;
-            var keyId = (long)_insertKey.ExecuteScalar()!;
-            for (var i = 0; i < variants.Count; i++)
+            foreach (var write in batch)
             {
-                InsertVariant(keyId, i, variants[i]);
+                DeleteKey(partition, write.Key);
+                if (write.Variants is { } variants)
+                {
+                    InsertKey(partition, write.Key, variants, write.ExpiresTicks, write.NowTicks, write.EntryBytes);
+                }
             }
 
             var total = Total();
@@ -262,6 +262,20 @@ internal sealed class SqliteSession : IDisposable
         {
             _deleteKey.Parameters[0].Value = id;
             _deleteKey.ExecuteNonQuery();
+        }
+    }
+
+    private void InsertKey(string partition, string key, EncodedVariant[] variants, long? expiresTicks, long nowTicks, long size)
+    {
+        _insertKey.Parameters[0].Value = partition;
+        _insertKey.Parameters[1].Value = key;
+        _insertKey.Parameters[2].Value = expiresTicks is { } e ? e : DBNull.Value;
+        _insertKey.Parameters[3].Value = nowTicks;
+        _insertKey.Parameters[4].Value = size;
+        var keyId = (long)_insertKey.ExecuteScalar()!;
+        for (var i = 0; i < variants.Length; i++)
+        {
+            InsertVariant(keyId, i, variants[i]);
         }
     }
 
