@@ -147,6 +147,76 @@ public sealed class FarmTests(ITestOutputHelper output)
         }
     }
 
+    [RedisFact]
+    public async Task An_uncontended_miss_costs_one_lease_call_on_its_path_and_a_hit_none()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var origin = await Origin.StartAsync(holdUntil: 1);
+        var peers = await StartPeersAsync(redis, coordinate: true, origin, 1);
+        try
+        {
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+            var before = await CommandsAsync(connection);
+            await peers[0].SendAsync($"get {origin.Url("/uncontended")} 1");
+            await peers[0].WaitForResultAsync(1);
+            // The release runs after the body was stored, off the request's path: waited for here by its own count.
+            var afterMiss = await WaitForCommandsAsync(connection, c => Delta(before, c, "eval") + Delta(before, c, "evalsha") >= 1);
+            await peers[0].SendAsync($"get {origin.Url("/uncontended")} 1");
+            await peers[0].WaitForResultAsync(2);
+            var afterHit = await CommandsAsync(connection);
+
+            output.WriteLine($"miss: {Describe(before, afterMiss)}; hit: {Describe(afterMiss, afterHit)}");
+            Assert.Equal(1, Delta(before, afterMiss, "set"));
+            Assert.Equal(0, Delta(before, afterMiss, "exists"));
+            Assert.Equal(0, Delta(afterMiss, afterHit, "set") + Delta(afterMiss, afterHit, "eval") + Delta(afterMiss, afterHit, "evalsha") + Delta(afterMiss, afterHit, "exists"));
+            Assert.Equal(1, origin.Count("/uncontended"));
+        }
+        finally
+        {
+            await DisposeAllAsync(peers);
+        }
+    }
+
+    private static long Delta(Dictionary<string, long> before, Dictionary<string, long> after, string command) =>
+        after.GetValueOrDefault(command) - before.GetValueOrDefault(command);
+
+    private static string Describe(Dictionary<string, long> before, Dictionary<string, long> after) =>
+        string.Join(" ", after.Where(kv => kv.Value != before.GetValueOrDefault(kv.Key) && kv.Key is not ("info" or "ping")).Select(kv => $"{kv.Key}+{kv.Value - before.GetValueOrDefault(kv.Key)}"));
+
+    /// <summary>Redis's own count of the commands it ran, by name (INFO commandstats).</summary>
+    private static async Task<Dictionary<string, long>> CommandsAsync(ConnectionMultiplexer connection)
+    {
+        var info = (string)(await connection.GetDatabase().ExecuteAsync("INFO", "commandstats"))!;
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var line in info.Split('\n', StringSplitOptions.TrimEntries))
+        {
+            // cmdstat_set:calls=3,usec=...
+            if (line.StartsWith("cmdstat_", StringComparison.Ordinal) && line.IndexOf(':') is > 8 and var colon)
+            {
+                var calls = line[(colon + 1)..].Split(',')[0];
+                counts[line[8..colon]] = long.Parse(calls["calls=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return counts;
+    }
+
+    private static async Task<Dictionary<string, long>> WaitForCommandsAsync(ConnectionMultiplexer connection, Func<Dictionary<string, long>, bool> done)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var counts = await CommandsAsync(connection);
+            if (done(counts))
+            {
+                return counts;
+            }
+
+            Assert.True(deadline.Elapsed < FarmPeer.Patience, "the lease was not released");
+            await Task.Delay(50);
+        }
+    }
+
     private static async Task<FarmPeer[]> StartPeersAsync(RedisServer redis, bool coordinate, Origin origin, int count, TimeSpan? leaseTime = null)
     {
         var peers = new List<FarmPeer>();
