@@ -21,7 +21,7 @@ internal static class ClientStateRegistration
         services.TryAddKeyedSingleton<Caching.IHttpCache>(clientName, static (sp, key) => HttpCacheInspector.Create((string)key!, sp));
         services.TryAddKeyedSingleton(
             clientName,
-            static (sp, key) => new ClientRetryState(sp.GetRequiredService<IOptionsMonitor<StatusHandlingOptions>>().Get((string)key!).Retries));
+            static (sp, key) => FarmGateLink.Attach(new ClientRetryState(sp.GetRequiredService<IOptionsMonitor<StatusHandlingOptions>>().Get((string)key!).Retries), sp, (string)key!));
         services.TryAddKeyedSingleton(clientName, static (sp, _) => new BearerRefreshCoordinator(sp.GetRequiredService<AuthenticationMetrics>()));
     }
 }

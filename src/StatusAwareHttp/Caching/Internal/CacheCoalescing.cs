@@ -99,6 +99,7 @@ internal sealed class CacheCoalescing
         if (flight is not null)
         {
             _cache.InFlight.TryRemove(new KeyValuePair<string, InFlightRequest>(key, flight));
+            flight.FarmLease?.Release();
             if (failed)
             {
                 flight.Fail();

@@ -37,6 +37,7 @@ internal sealed partial class CachingHandler : DelegatingHandler
     private readonly CacheKeyPolicy _keys;
     private readonly CacheRules _rules;
     private readonly CacheOverrides _overrides;
+    private readonly FarmCoalescing? _farm;
 
     public CachingHandler(ClientCache cache, CacheOptions options, TimeProvider time, CacheMetrics metrics, ILogger logger, IEnumerable<string>? sensitiveHeaders = null)
     {
@@ -54,6 +55,7 @@ internal sealed partial class CachingHandler : DelegatingHandler
         _invalidation = new CacheInvalidation(_variants, time, logger, _keys);
         _serving = new CacheServing(_status, _heuristic, time, metrics, logger);
         _overrides = new CacheOverrides(_status, _heuristic, time, metrics, logger);
+        _farm = cache.Coordinator is { } coordinator ? new FarmCoalescing(coordinator, _variants, _serving, _heuristic, time, logger) : null;
         _background = new BackgroundRevalidator(cache, _variants, (request, token) => base.SendAsync(request, token), options, time, logger);
     }
 
@@ -238,6 +240,7 @@ internal sealed partial class CachingHandler : DelegatingHandler
         // Joins the flight in progress, or leads; when the leader fails, one waiting request leads anew and the others
         // join it. A key whose last answer could not be stored is not collapsed (hit-for-pass).
         InFlightRequest? flight = null;
+        var tookOver = false;
         while (CacheCoalescing.MayCollapse(exchange) && !_coalescing.IsPass(exchange.Key))
         {
             flight = _coalescing.TryLead(exchange.Key, out var current);
@@ -260,6 +263,15 @@ internal sealed partial class CachingHandler : DelegatingHandler
             {
                 break;
             }
+
+            tookOver = true;
+        }
+
+        // Across the farm: the leader of the key here takes its lease, or is served what another instance stored.
+        if (flight is not null && _farm is not null && await _farm.LeadAsync(exchange, flight, tookOver, cancellationToken).ConfigureAwait(false) is { } stored)
+        {
+            _coalescing.End(exchange.Key, flight, failed: true);
+            return stored;
         }
 
         var sent = new SentRequest(RequestSnapshot.Take(exchange.Request.Headers), _time.GetUtcNow(), flight);

@@ -47,12 +47,12 @@ internal sealed class ClientCache : IDisposable
     {
         if (services.GetKeyedService<IHttpCacheStore>(clientName) is { } keyed)
         {
-            return new ClientCache(clientName, keyed, ownsStore: false);
+            return new ClientCache(clientName, keyed, ownsStore: false) { Coordinator = services.GetKeyedService<IHttpCacheCoordinator>(clientName) };
         }
 
         var options = services.GetRequiredService<IOptionsMonitor<StatusHandlingOptions>>().Get(clientName).Cache;
         var store = new MemoryHttpCacheStore(options.MaxTotalBytes, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<CacheMetrics>().For(clientName));
-        return new ClientCache(clientName, store, ownsStore: true);
+        return new ClientCache(clientName, store, ownsStore: true) { Coordinator = services.GetKeyedService<IHttpCacheCoordinator>(clientName) };
     }
 
     public IHttpCacheStore Store { get; }
@@ -63,6 +63,9 @@ internal sealed class ClientCache : IDisposable
         get => Volatile.Read(ref _offline);
         set => Volatile.Write(ref _offline, value);
     }
+
+    /// <summary>Gets the farm's coordinator of misses (a keyed <see cref="IHttpCacheCoordinator"/> under the client name), if any.</summary>
+    public IHttpCacheCoordinator? Coordinator { get; private init; }
 
     /// <summary>Gets the requests on their way to the origin that identical requests may join, by cache key.</summary>
     public ConcurrentDictionary<string, InFlightRequest> InFlight { get; } = new(StringComparer.Ordinal);

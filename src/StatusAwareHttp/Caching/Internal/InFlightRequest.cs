@@ -46,6 +46,9 @@ internal sealed class InFlightRequest
 
     public void Publish(SharedResponse response) => End(response);
 
+    /// <summary>Gets or sets the farm-wide lease the leader holds for the key (<see cref="FarmCoalescing"/>), released when the flight ends.</summary>
+    public HttpCacheLease? FarmLease { get; set; }
+
     /// <summary>Gets a value indicating whether the leader's request failed or was cancelled (so a waiting request may take over).</summary>
     public bool LeaderFailed => _leaderFailed;
 

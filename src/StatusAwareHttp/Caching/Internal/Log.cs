@@ -67,4 +67,7 @@ internal static partial class Log
 
     [LoggerMessage(220, LogLevel.Debug, "A HEAD response for {Uri} shows the stored response is outdated; removed it.")]
     public static partial void OutdatedByHead(ILogger logger, string uri);
+
+    [LoggerMessage(290, LogLevel.Warning, "The farm coordination failed for {Uri}; this instance goes to the origin alone.")]
+    public static partial void FarmLeaseFailed(ILogger logger, string uri, Exception exception);
 }

@@ -10,6 +10,9 @@ internal sealed class ClientRetryState(RetryOptions options)
 
     public RetryBudget Budget { get; } = new(options.BudgetSize, options.BudgetRatio);
 
+    /// <summary>Gets the farm's gate coordinator the closed gates are published to, if any (<see cref="FarmGateLink"/>).</summary>
+    public IOriginGateCoordinator? Farm { get; set; }
+
     /// <summary>Applies <paramref name="current"/> (the options a handler is built with) to the budget; returns this state.</summary>
     public ClientRetryState Configure(RetryOptions current)
     {

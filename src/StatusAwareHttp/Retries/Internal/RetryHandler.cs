@@ -42,6 +42,7 @@ internal sealed class RetryHandler : DelegatingHandler
     private readonly double _budgetRatio;
     private readonly OriginGate _gate;
     private readonly RetryBudget _budget;
+    private readonly IOriginGateCoordinator? _farm;
     private readonly TimeProvider _time;
     private readonly RetryMetrics _metrics;
     private readonly ILogger _logger;
@@ -59,6 +60,7 @@ internal sealed class RetryHandler : DelegatingHandler
         _budgetRatio = options.BudgetRatio;
         _gate = state.Gate;
         _budget = state.Budget;
+        _farm = state.Farm;
         _time = time;
         _metrics = metrics;
         _logger = logger;
@@ -344,6 +346,7 @@ internal sealed class RetryHandler : DelegatingHandler
         {
             var hold = RetryDelays.GateHold(retryAfter!.Value, _cap);
             _gate.Close(uri, _time.GetUtcNow() + hold, overCap: retryAfter.Value > _cap, response.StatusCode);
+            _farm?.Publish(uri, hold, response.StatusCode);
             Log.GateClosed(_logger, OriginGate.Describe(uri), status, retryAfter.Value, _clientName, hold);
         }
         else if (_gate.MaybeClosed && RetryPolicy.OpensGate(status))

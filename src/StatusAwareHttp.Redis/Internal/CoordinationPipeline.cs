@@ -1,0 +1,94 @@
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace StatusAwareHttp.Redis.Internal;
+
+/// <summary>
+/// The Polly pipelines around the coordination's Redis calls, on the library's <see cref="TimeProvider"/>: every call
+/// through a circuit breaker outside a timeout of <see cref="RedisCoordinationOptions.OperationTimeout"/> (half of at
+/// least two calls failing within 10 seconds opens it for <see cref="RedisCoordinationOptions.BreakDuration"/>), and
+/// every wait for another instance's lease through a timeout of <see cref="RedisCoordinationOptions.WaitTime"/>.
+/// </summary>
+internal sealed class CoordinationPipeline
+{
+    public static readonly ResiliencePropertyKey<string> Operation = new("StatusAwareHttp.Redis.Operation");
+
+    public CoordinationPipeline(RedisCoordinationOptions options, TimeProvider time, Action<string, Exception?> opened, Action closed)
+    {
+        var breakDuration = options.BreakDuration;
+        var operationTimeout = options.OperationTimeout;
+        var waitTime = options.WaitTime;
+        Calls = new ResiliencePipelineBuilder { TimeProvider = time, Name = "StatusAwareHttp.Redis" }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                Name = "StatusAwareHttp.Redis.Circuit",
+                FailureRatio = 0.5,
+                MinimumThroughput = 2,
+                SamplingDuration = TimeSpan.FromSeconds(10),
+                BreakDurationGenerator = _ => new ValueTask<TimeSpan>(breakDuration),
+                ShouldHandle = static args => new ValueTask<bool>(args.Outcome.Exception is not null and not OperationCanceledException || args.Outcome.Exception is TimeoutRejectedException),
+                OnOpened = args =>
+                {
+                    opened(args.Context.Properties.GetValue(Operation, "call"), args.Outcome.Exception);
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    closed();
+                    return default;
+                },
+            })
+            .AddTimeout(new TimeoutStrategyOptions
+            {
+                Name = "StatusAwareHttp.Redis.Timeout",
+                TimeoutGenerator = _ => new ValueTask<TimeSpan>(operationTimeout),
+            })
+            .Build();
+        Wait = new ResiliencePipelineBuilder { TimeProvider = time, Name = "StatusAwareHttp.Redis.Wait" }
+            .AddTimeout(new TimeoutStrategyOptions
+            {
+                Name = "StatusAwareHttp.Redis.WaitTimeout",
+                TimeoutGenerator = _ => new ValueTask<TimeSpan>(waitTime),
+            })
+            .Build();
+        Subscribe = new ResiliencePipelineBuilder { TimeProvider = time, Name = "StatusAwareHttp.Redis.Subscribe" }
+            .AddRetry(new RetryStrategyOptions
+            {
+                Name = "StatusAwareHttp.Redis.Resubscribe",
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Constant,
+                DelayGenerator = _ => new ValueTask<TimeSpan?>(breakDuration),
+                ShouldHandle = static args => new ValueTask<bool>(args.Outcome.Exception is not null && !args.Context.CancellationToken.IsCancellationRequested),
+            })
+            .Build();
+    }
+
+    /// <summary>Gets the pipeline that subscribes until it holds: tried again every <see cref="RedisCoordinationOptions.BreakDuration"/>.</summary>
+    public ResiliencePipeline Subscribe { get; }
+
+    /// <summary>Gets the pipeline of one Redis call: throws <see cref="BrokenCircuitException"/> while the circuit is open.</summary>
+    public ResiliencePipeline Calls { get; }
+
+    /// <summary>Gets the pipeline of one wait for another instance's lease: throws <see cref="TimeoutRejectedException"/> past the wait time.</summary>
+    public ResiliencePipeline Wait { get; }
+
+    /// <summary>Runs one Redis call, named for the logs; the callback must stop waiting when its token is cancelled.</summary>
+    public async ValueTask<T> CallAsync<T>(string operation, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(Operation, operation);
+        try
+        {
+            return await Calls.ExecuteAsync(
+                static async (ctx, call) => await call(ctx.CancellationToken).ConfigureAwait(false),
+                context,
+                call).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+}
