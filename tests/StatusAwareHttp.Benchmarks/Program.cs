@@ -14,6 +14,12 @@ if (args.Contains("--alloc-probe"))
     return await StatusAwareHttp.Benchmarks.AllocationProbe.RunAsync();
 }
 
+// One path in a loop, for a CPU profile: dotnet run -c Release --project tests/StatusAwareHttp.Benchmarks -- --profile hit 20 1
+if (args.Contains("--profile"))
+{
+    return await StatusAwareHttp.Benchmarks.ProfileLoop.RunAsync(args);
+}
+
 var types = typeof(StatusAwareHttp.Benchmarks.BenchOrigin).Assembly.GetExportedTypes()
     .Where(t => t.GetMethods().Any(m => m.IsDefined(typeof(BenchmarkDotNet.Attributes.BenchmarkAttribute), false)))
     .ToList();
