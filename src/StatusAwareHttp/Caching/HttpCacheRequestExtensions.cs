@@ -6,6 +6,9 @@ public static class HttpCacheRequestExtensions
     /// <summary>The key of the mode in <see cref="HttpRequestMessage.Options"/>.</summary>
     internal static readonly HttpRequestOptionsKey<HttpCacheMode> ModeKey = new("StatusAwareHttp.CacheMode");
 
+    // Until a mode is set on some request, no request has one: reading HttpRequestMessage.Options would allocate them.
+    private static volatile bool s_anySet;
+
     /// <summary>Sets how this request uses the HTTP cache. Default (when never set): <see cref="HttpCacheMode.Default"/>.</summary>
     /// <param name="request">The request.</param>
     /// <param name="mode">The mode.</param>
@@ -19,6 +22,7 @@ public static class HttpCacheRequestExtensions
             throw new ArgumentOutOfRangeException(nameof(mode), mode, "Not a defined HttpCacheMode.");
         }
 
+        s_anySet = true;
         request.Options.Set(ModeKey, mode);
         return request;
     }
@@ -29,6 +33,6 @@ public static class HttpCacheRequestExtensions
     public static HttpCacheMode GetCacheMode(this HttpRequestMessage request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return request.Options.TryGetValue(ModeKey, out var mode) ? mode : HttpCacheMode.Default;
+        return s_anySet && request.Options.TryGetValue(ModeKey, out var mode) ? mode : HttpCacheMode.Default;
     }
 }

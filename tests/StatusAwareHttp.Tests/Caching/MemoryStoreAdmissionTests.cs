@@ -47,6 +47,53 @@ public sealed class MemoryStoreAdmissionTests : IDisposable
         Assert.Equal(4096, store.CurrentSize);
     }
 
+    // Reads take no lock: they are noted in a buffer of 64 and applied in order by the next write, or by the reader that
+    // finds the buffer full. Past the buffer the order is still exact on one thread.
+    [Theory]
+    [InlineData(3)]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(500)]
+    public async Task Reads_past_the_read_buffer_keep_the_least_recently_used_order(int readsOfK0)
+    {
+        using var store = Store(4096);
+        var kb = Entry(1024 - 512);
+        for (var i = 0; i < 4; i++)
+        {
+            await store.SetAsync($"k{i}", [kb], null, default);
+        }
+
+        await store.GetAsync("k1", default);
+        await store.GetAsync("k2", default);
+        await store.GetAsync("k3", default);
+        for (var i = 0; i < readsOfK0; i++)
+        {
+            await store.GetAsync("k0", default);
+        }
+
+        await store.SetAsync("k4", [kb], null, default); // k1 is the least recently used
+        Assert.Null(await store.GetAsync("k1", default));
+        Assert.NotNull(await store.GetAsync("k0", default));
+        await store.SetAsync("k5", [kb], null, default); // then k2
+        Assert.Null(await store.GetAsync("k2", default));
+        Assert.NotNull(await store.GetAsync("k3", default));
+    }
+
+    [Fact]
+    public async Task A_lookup_by_key_text_finds_what_a_lookup_by_key_string_finds()
+    {
+        using var store = Store(4096);
+        var kb = Entry(100);
+        await store.SetAsync("GET http://a/x", [kb], null, default);
+
+        Assert.Same(kb, Assert.Single(store.Find("GET http://a/x".AsSpan())!));
+        Assert.Null(store.Find("GET http://a/y".AsSpan()));
+        Assert.Null(store.Find("get http://a/x".AsSpan())); // keys are ordinal
+        await store.RemoveAsync("GET http://a/x", default);
+        Assert.Null(store.Find("GET http://a/x".AsSpan()));
+    }
+
     [Fact]
     public async Task An_entry_up_to_the_whole_limit_always_fits_a_full_store()
     {
@@ -158,6 +205,7 @@ public sealed class MemoryStoreAdmissionTests : IDisposable
                 {
                     case 0: await store.SetAsync(key, [Entry(i % 1500)], i % 3 == 0 ? null : TimeSpan.FromSeconds(i % 50), ct); break;
                     case 3: await store.RemoveAsync(key, ct); break;
+                    case 2: store.Find(key.AsSpan()); break;
                     default: await store.GetAsync(key, ct); break;
                 }
             }
@@ -174,6 +222,7 @@ public sealed class MemoryStoreAdmissionTests : IDisposable
         }
 
         Assert.Equal(store.CurrentSize, held);
+        Assert.Equal(store.Count, Enumerable.Range(0, 500).Count(i => store.Find($"k{i}".AsSpan()) is not null));
     }
 
     // End to end over real sockets: five 1 KiB responses in a 4 KiB store; the newest ones are hits, not refused.

@@ -27,6 +27,11 @@ internal static class CacheHeaders
     public static CacheDirectives ReadRequestDirectives(HttpRequestHeaders headers)
     {
         var directives = CacheDirectives.Empty;
+        if (headers.NonValidated.Count == 0)
+        {
+            return directives;
+        }
+
         if (headers.NonValidated.TryGetValues("Cache-Control", out var lines))
         {
             foreach (var line in lines)
@@ -54,11 +59,15 @@ internal static class CacheHeaders
     /// <summary>Whether the caller made the request conditional or partial itself (it then passes through untouched).</summary>
     public static bool IsConditionalOrRange(HttpRequestHeaders headers)
     {
-        foreach (var name in s_conditionalOrRange)
+        // One pass over the (few) fields the request has, rather than a lookup by name of each of the six.
+        foreach (var field in headers.NonValidated)
         {
-            if (headers.NonValidated.Contains(name))
+            foreach (var name in s_conditionalOrRange)
             {
-                return true;
+                if (string.Equals(field.Key, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
             }
         }
 

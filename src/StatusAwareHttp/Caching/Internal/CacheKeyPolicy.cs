@@ -29,6 +29,16 @@ internal sealed class CacheKeyPolicy
     /// <summary>The key of a GET of <paramref name="uri"/> in the partition of <paramref name="headers"/>.</summary>
     public string ForGet(Uri uri, HttpRequestHeaders headers) => CacheKeys.ForGet(UriText(uri), headers, _credentialHeaders);
 
+    /// <summary>
+    /// Writes the key of a GET of <paramref name="uri"/> into <paramref name="destination"/>; false when it does not fit
+    /// or when query parameters are ignored (then <see cref="ForGet"/> makes it).
+    /// </summary>
+    public bool TryWriteForGet(Uri uri, HttpRequestHeaders headers, Span<char> destination, out int written)
+    {
+        written = 0;
+        return _ignored is null && CacheKeys.TryWriteForGet(CacheKeys.UriText(uri), headers, _credentialHeaders, destination, out written);
+    }
+
     /// <summary>The key of a GET of <paramref name="uri"/> without credentials.</summary>
     public string Anonymous(Uri uri) => string.Concat(GetPrefix, UriText(uri));
 

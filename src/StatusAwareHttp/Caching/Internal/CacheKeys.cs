@@ -35,6 +35,33 @@ internal static class CacheKeys
         return string.Concat(GetPrefix, target, " ", partition);
     }
 
+    /// <summary>
+    /// Writes the key <see cref="ForGet(string, HttpRequestHeaders, string[])"/> makes into <paramref name="destination"/>
+    /// (for a lookup that needs no key string); false when it does not fit.
+    /// </summary>
+    public static bool TryWriteForGet(string target, HttpRequestHeaders headers, string[] credentialHeaders, Span<char> destination, out int written)
+    {
+        written = 0;
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        var partitioned = TryHashCredentials(headers, hash, credentialHeaders);
+        var length = GetPrefix.Length + target.Length + (partitioned ? 1 + Base64Url.GetEncodedLength(SHA256.HashSizeInBytes) : 0);
+        if (length > destination.Length)
+        {
+            return false;
+        }
+
+        GetPrefix.CopyTo(destination);
+        target.CopyTo(destination[GetPrefix.Length..]);
+        if (partitioned)
+        {
+            destination[GetPrefix.Length + target.Length] = ' ';
+            Base64Url.EncodeToChars(hash, destination[(GetPrefix.Length + target.Length + 1)..]);
+        }
+
+        written = length;
+        return true;
+    }
+
     /// <summary>The keys a change to <paramref name="uri"/> invalidates: the request's partition and the anonymous one.</summary>
     public static (string Partition, string? Anonymous) ForInvalidation(Uri uri, HttpRequestHeaders headers)
     {
@@ -43,11 +70,12 @@ internal static class CacheKeys
         return (key, key == anonymous ? null : anonymous);
     }
 
-    /// <summary>The URI as it is keyed: normalised by <see cref="Uri"/>, with the query and without the fragment.</summary>
-    public static string UriText(Uri uri) =>
-        uri.OriginalString.Contains('#', StringComparison.Ordinal)
-            ? uri.GetComponents(UriComponents.AbsoluteUri & ~UriComponents.Fragment, UriFormat.UriEscaped)
-            : uri.AbsoluteUri;
+    /// <summary>
+    /// The URI as it is keyed: normalised by <see cref="Uri"/> (the text of <see cref="Uri.AbsoluteUri"/>), with the query
+    /// and without the fragment. When the URI was given in that form already, its own string comes back: unlike
+    /// <see cref="Uri.AbsoluteUri"/>, nothing is allocated to remember it.
+    /// </summary>
+    public static string UriText(Uri uri) => uri.GetComponents(UriComponents.AbsoluteUri & ~UriComponents.Fragment, UriFormat.UriEscaped);
 
     /// <summary>Whether <paramref name="name"/> is a credential field, kept only as a hash.</summary>
     public static bool IsCredential(string name) => StatusAwareHttp.Internal.SensitiveHeaderNames.IsSensitive(name);
@@ -158,6 +186,23 @@ internal static class CacheKeys
         return string.Equals(Normalise(name, lines), storedValue, StringComparison.Ordinal);
     }
 
+    /// <summary>Whether the request has any of <paramref name="names"/>: one pass over its (few) fields, no lookup by name.</summary>
+    private static bool HasAny(HttpRequestHeaders headers, string[] names)
+    {
+        foreach (var field in headers.NonValidated)
+        {
+            foreach (var name in names)
+            {
+                if (string.Equals(field.Key, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// §4.1 normalisation: the field lines joined as one list, members trimmed and separated by ", ", lower-cased
     /// for the fields whose values are case-insensitive; credentials become their hash.
@@ -207,6 +252,11 @@ internal static class CacheKeys
 
     private static bool TryHashCredentials(HttpRequestHeaders headers, Span<byte> hash, string[] credentialHeaders)
     {
+        if (!HasAny(headers, credentialHeaders))
+        {
+            return false;
+        }
+
         var chars = 0;
         foreach (var name in credentialHeaders)
         {

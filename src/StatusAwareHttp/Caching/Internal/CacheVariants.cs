@@ -37,22 +37,46 @@ internal sealed class CacheVariants
         new(stored.StatusCode, StoredLines.Compact(CacheHeaders.Merge(stored.Headers, update)), stored.Body, requestTime, responseTime, stored.VaryHeaders);
 
     /// <summary>The variants stored under <paramref name="key"/>; null when none, or when the store failed (a miss).</summary>
-    public async ValueTask<IReadOnlyList<HttpCacheEntry>?> ReadAsync(string key, Uri uri, CancellationToken cancellationToken)
+    /// <remarks>A store that answers at once (the memory store) is read without an async frame.</remarks>
+    public ValueTask<IReadOnlyList<HttpCacheEntry>?> ReadAsync(string key, Uri uri, CancellationToken cancellationToken)
     {
+        ValueTask<IReadOnlyList<HttpCacheEntry>?> read;
         try
         {
-            return await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            read = _store.GetAsync(key, cancellationToken);
         }
         catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            _metrics.StoreError("get");
-            Log.StoreReadFailed(_logger, ex, UriRedaction.Redact(uri));
-            return null;
+            return new(ReadFailed(ex, uri));
+        }
+
+        return read.IsCompletedSuccessfully ? read : AwaitReadAsync(read, uri, cancellationToken);
+    }
+
+    private async ValueTask<IReadOnlyList<HttpCacheEntry>?> AwaitReadAsync(ValueTask<IReadOnlyList<HttpCacheEntry>?> read, Uri uri, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await read.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            return ReadFailed(ex, uri);
         }
     }
 
-    /// <summary>The stored response to use for the request (§4.1); an unreadable entry makes the whole key a miss.</summary>
-    public HttpCacheEntry? Select(string key, Uri uri, ref IReadOnlyList<HttpCacheEntry>? variants, HttpRequestHeaders headers)
+    private IReadOnlyList<HttpCacheEntry>? ReadFailed(Exception ex, Uri uri)
+    {
+        _metrics.StoreError("get");
+        Log.StoreReadFailed(_logger, ex, UriRedaction.Redact(uri));
+        return null;
+    }
+
+    /// <summary>
+    /// The stored response to use for the request (§4.1); an unreadable entry makes the whole key a miss and is removed
+    /// (by the caller when it passes no <paramref name="key"/>: <paramref name="variants"/> is then set to null).
+    /// </summary>
+    public HttpCacheEntry? Select(string? key, Uri uri, ref IReadOnlyList<HttpCacheEntry>? variants, HttpRequestHeaders headers)
     {
         if (variants is null)
         {
@@ -80,7 +104,11 @@ internal sealed class CacheVariants
         variants = null;
         _metrics.StoreError("read");
         Log.EntryUnreadable(_logger, UriRedaction.Redact(uri), unreadable);
-        _ = RemoveKeyAsync(key, uri);
+        if (key is not null)
+        {
+            _ = RemoveKeyAsync(key, uri);
+        }
+
         return null;
     }
 

@@ -22,6 +22,9 @@ namespace StatusAwareHttp.Caching.Internal;
 /// </remarks>
 internal sealed partial class CachingHandler : DelegatingHandler
 {
+    /// <summary>The longest key written on the stack for a memory-store lookup (longer ones are made as strings).</summary>
+    private const int KeyOnStack = 512;
+
     private readonly CacheOptions _options;
     private readonly HeuristicSettings _heuristic;
     private readonly CacheStatus _status;
@@ -38,6 +41,7 @@ internal sealed partial class CachingHandler : DelegatingHandler
     private readonly CacheRules _rules;
     private readonly CacheOverrides _overrides;
     private readonly FarmCoalescing? _farm;
+    private readonly MemoryHttpCacheStore? _memory;
 
     public CachingHandler(ClientCache cache, CacheOptions options, TimeProvider time, CacheMetrics metrics, ILogger logger, IEnumerable<string>? sensitiveHeaders = null)
     {
@@ -55,16 +59,9 @@ internal sealed partial class CachingHandler : DelegatingHandler
         _invalidation = new CacheInvalidation(_variants, time, logger, _keys);
         _serving = new CacheServing(_status, _heuristic, time, metrics, logger);
         _overrides = new CacheOverrides(_status, _heuristic, time, metrics, logger);
+        _memory = cache.Store as MemoryHttpCacheStore;
         _farm = cache.Coordinator is { } coordinator ? new FarmCoalescing(coordinator, _variants, _serving, _heuristic, time, logger) : null;
         _background = new BackgroundRevalidator(cache, _variants, (request, token) => base.SendAsync(request, token), options, time, logger);
-    }
-
-    private enum Route
-    {
-        PassThrough,
-        Get,
-        Head,
-        Unsafe,
     }
 
     /// <summary>Makes the handler of one handler chain of <paramref name="clientName"/>, on the client's lasting state.</summary>
@@ -114,36 +111,14 @@ internal sealed partial class CachingHandler : DelegatingHandler
         return task is null ? base.Send(request, cancellationToken) : task.GetAwaiter().GetResult();
     }
 
-    private static Route Classify(HttpRequestMessage request, out Uri uri)
-    {
-        uri = request.RequestUri!;
-        var method = request.Method;
-        if (request.RequestUri is not { IsAbsoluteUri: true })
-        {
-            return Route.PassThrough;
-        }
-
-        if (method == HttpMethod.Get)
-        {
-            // §4.3.2 is the origin's business: a caller's own conditional (or range) request passes through untouched.
-            return CacheHeaders.IsConditionalOrRange(request.Headers) ? Route.PassThrough : Route.Get;
-        }
-
-        if (method == HttpMethod.Head)
-        {
-            return Route.Head;
-        }
-
-        return CacheStrategy.IsSafe(method) ? Route.PassThrough : Route.Unsafe;
-    }
-
     /// <summary>The handlers inside the cache, called the way the caller called this one.</summary>
     private ValueTask<HttpResponseMessage> SendInner(HttpRequestMessage request, bool async, CancellationToken cancellationToken) =>
         async ? new(base.SendAsync(request, cancellationToken)) : new(base.Send(request, cancellationToken));
 
     /// <summary>
     /// Looks the GET up. When the store answers at once (the memory store always does) this runs without an async
-    /// frame of its own: the task handed back is the fetch's, the revalidation's, or the served response's.
+    /// frame of its own: the task handed back is the fetch's, the revalidation's, or the served response's. The memory
+    /// store is searched with the key written on the stack: a hit makes no key string (see <see cref="WithKey"/>).
     /// </summary>
     private Task<HttpResponseMessage> SendGet(HttpRequestMessage request, Uri uri, bool async, CancellationToken cancellationToken)
     {
@@ -157,7 +132,19 @@ internal sealed partial class CachingHandler : DelegatingHandler
                 return BypassAsync(request, uri, async, cancellationToken);
             }
 
-            exchange = new CacheExchange(request, uri, _keys.ForGet(uri, request.Headers), CacheHeaders.ReadRequestDirectives(request.Headers), Override: over);
+            var directives = CacheHeaders.ReadRequestDirectives(request.Headers);
+            if (_memory is { } memory)
+            {
+                Span<char> key = stackalloc char[KeyOnStack];
+                if (_keys.TryWriteForGet(uri, request.Headers, key, out var length))
+                {
+                    var found = memory.Find(key[..length]);
+                    var text = found is null ? new string(key[..length]) : null;
+                    return OnLookup(new CacheExchange(request, uri, text!, directives, Override: over), found, async, cancellationToken);
+                }
+            }
+
+            exchange = new CacheExchange(request, uri, _keys.ForGet(uri, request.Headers), directives, Override: over);
             read = _variants.ReadAsync(exchange.Key, uri, cancellationToken);
             if (read.IsCompletedSuccessfully)
             {
@@ -172,6 +159,10 @@ internal sealed partial class CachingHandler : DelegatingHandler
         return SendGetAfterReadAsync(exchange, read, async, cancellationToken);
     }
 
+    /// <summary>The exchange with its key string, made now when the lookup went without one.</summary>
+    private CacheExchange WithKey(in CacheExchange exchange) =>
+        exchange.Key is null ? exchange with { Key = _keys.ForGet(exchange.Uri, exchange.Request.Headers) } : exchange;
+
     private async Task<HttpResponseMessage> SendGetAfterReadAsync(CacheExchange exchange, ValueTask<IReadOnlyList<HttpCacheEntry>?> read, bool async, CancellationToken cancellationToken)
     {
         var variants = await read.ConfigureAwait(false);
@@ -182,7 +173,19 @@ internal sealed partial class CachingHandler : DelegatingHandler
     private Task<HttpResponseMessage> OnLookup(CacheExchange exchange, IReadOnlyList<HttpCacheEntry>? variants, bool async, CancellationToken cancellationToken)
     {
         var (request, uri) = (exchange.Request, exchange.Uri);
+        var found = variants;
         var entry = _variants.Select(exchange.Key, uri, ref variants, request.Headers);
+        if (entry is null || exchange.Override.Mode != HttpCacheMode.Default)
+        {
+            var keyless = exchange.Key is null;
+            exchange = WithKey(exchange);
+            if (keyless && found is not null && variants is null)
+            {
+                // An unreadable entry found without a key string: removed now that there is one.
+                _ = _variants.RemoveKeyAsync(exchange.Key, uri);
+            }
+        }
+
         exchange = exchange with { Variants = variants };
         if (exchange.Override.Mode != HttpCacheMode.Default && OnOverride(exchange, entry, async, cancellationToken) is { } overridden)
         {
@@ -215,7 +218,7 @@ internal sealed partial class CachingHandler : DelegatingHandler
 
             case LookupAction.StaleWhileRevalidate:
                 var served = _serving.Hit(entry, request, uri, decision);
-                _background.Start(request, uri, exchange.Key, variants!, entry);
+                _background.Start(request, uri, WithKey(exchange).Key, variants!, entry);
                 return Task.FromResult(served);
         }
 
@@ -225,7 +228,7 @@ internal sealed partial class CachingHandler : DelegatingHandler
             return Task.FromResult(_serving.OnlyIfCachedMiss(request, uri));
         }
 
-        exchange = exchange with { Reason = decision.Reason, Stale = entry, Decision = decision, CountMiss = true };
+        exchange = WithKey(exchange) with { Reason = decision.Reason, Stale = entry, Decision = decision, CountMiss = true };
 
         // §4.3.1: without a validator there is nothing to validate with; the request goes forward as it is.
         return entry.Parsed.HasValidator ? RevalidateAsync(exchange, async, cancellationToken) : FetchAsync(exchange, async, cancellationToken);
@@ -467,20 +470,5 @@ internal sealed partial class CachingHandler : DelegatingHandler
         }
 
         return CacheServing.Serve(updated, request, age, _status.Forward(exchange.Reason, 304, lifetime - age, detail: exchange.Override.ForwardDetail));
-    }
-
-    private async Task<HttpResponseMessage> SendHeadAsync(HttpRequestMessage request, Uri uri, bool async, CancellationToken cancellationToken)
-    {
-        var requestTime = _time.GetUtcNow();
-        var response = await SendInner(request, async, cancellationToken).ConfigureAwait(false);
-        await _invalidation.AfterHeadAsync(request, uri, response, requestTime).ConfigureAwait(false);
-        return response;
-    }
-
-    private async Task<HttpResponseMessage> SendUnsafeAsync(HttpRequestMessage request, Uri uri, bool async, CancellationToken cancellationToken)
-    {
-        var response = await SendInner(request, async, cancellationToken).ConfigureAwait(false);
-        await _invalidation.AfterUnsafeAsync(request, uri, response).ConfigureAwait(false);
-        return response;
     }
 }

@@ -21,7 +21,10 @@ internal sealed class ClientCache : IDisposable
     public const int MaxPasses = 1024;
 
     private readonly ConcurrentDictionary<string, Task> _revalidations = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _passes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _passes = new(StringComparer.Ordinal);
+
+    // The keys in _passes, counted here: ConcurrentDictionary.Count takes every lock of the dictionary.
+    private int _passCount;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationToken _stoppingToken;
     private readonly bool _ownsStore;
@@ -84,43 +87,64 @@ internal sealed class ClientCache : IDisposable
             return false;
         }
 
-        if (now < until)
+        if (now.UtcTicks < until)
         {
             return true;
         }
 
-        _passes.TryRemove(new KeyValuePair<string, DateTimeOffset>(key, until));
+        if (_passes.TryRemove(new KeyValuePair<string, long>(key, until)))
+        {
+            Interlocked.Decrement(ref _passCount);
+        }
+
         return false;
     }
 
-    /// <summary>Remembers that <paramref name="key"/>'s answer could not be stored, within <see cref="MaxPasses"/> keys.</summary>
+    /// <summary>
+    /// Remembers that <paramref name="key"/>'s answer could not be stored, within <see cref="MaxPasses"/> keys. A key
+    /// already remembered is updated in place (a <see cref="long"/> value is written without a new node).
+    /// </summary>
     public void RememberPass(string key, DateTimeOffset now)
     {
-        if (_passes.Count >= MaxPasses)
+        var until = (now + PassDuration).UtcTicks;
+        if (_passes.ContainsKey(key))
+        {
+            _passes[key] = until;
+            return;
+        }
+
+        if (Volatile.Read(ref _passCount) >= MaxPasses)
         {
             foreach (var pass in _passes)
             {
-                if (pass.Value <= now)
+                if (pass.Value <= now.UtcTicks && _passes.TryRemove(pass))
                 {
-                    _passes.TryRemove(pass);
+                    Interlocked.Decrement(ref _passCount);
                 }
             }
 
-            if (_passes.Count >= MaxPasses)
+            if (Volatile.Read(ref _passCount) >= MaxPasses)
             {
                 return;
             }
         }
 
-        _passes[key] = now + PassDuration;
+        if (_passes.TryAdd(key, until))
+        {
+            Interlocked.Increment(ref _passCount);
+        }
+        else
+        {
+            _passes[key] = until;
+        }
     }
 
     /// <summary>Forgets the pass of <paramref name="key"/>: its answer is being stored.</summary>
     public void ForgetPass(string key)
     {
-        if (!_passes.IsEmpty)
+        if (!_passes.IsEmpty && _passes.TryRemove(key, out _))
         {
-            _passes.TryRemove(key, out _);
+            Interlocked.Decrement(ref _passCount);
         }
     }
 

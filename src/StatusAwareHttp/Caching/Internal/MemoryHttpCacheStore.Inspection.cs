@@ -26,10 +26,12 @@ internal sealed partial class MemoryHttpCacheStore : IHttpCacheStoreInspection
     {
         lock (_lock)
         {
+            ApplyReads();
             _nodes.Clear();
             _expiries.Clear();
             _head = _tail = null;
             _size = 0;
+            _linked = 0;
         }
 
         return ValueTask.CompletedTask;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace StatusAwareHttp.Caching.Internal;
@@ -10,16 +11,25 @@ namespace StatusAwareHttp.Caching.Internal;
 /// </summary>
 /// <remarks>
 /// Its own accounting rather than <see cref="MemoryCache"/>, which refuses an add over its size limit and compacts only
-/// to a percentage of it (so a full store would keep its oldest entries and refuse new ones). One lock, held for a few
-/// pointer moves: a read is O(1) and never allocates; a write is O(1) for the recency list plus O(log n) for the
-/// expiry queue when the entry has a time-to-live; an eviction is O(log n) at most.
+/// to a percentage of it (so a full store would keep its oldest entries and refuse new ones). A read takes no lock: it
+/// finds the entry in a concurrent dictionary and notes it in a small read buffer, which the writer applies to the
+/// recency list (in read order) under the lock before it makes room, so eviction still goes by least recent use. When
+/// the buffer is full a reader applies it itself if the lock is free, and otherwise the read is not noted (under heavy
+/// contention the order is then approximate, never wrong about what is stored). A write is O(1) for the recency list
+/// plus O(log n) for the expiry queue when the entry has a time-to-live; an eviction is O(log n) at most.
 /// </remarks>
 internal sealed partial class MemoryHttpCacheStore : IHttpCacheStore, IDisposable
 {
     /// <summary>A rough per-variant overhead (objects, arrays, the parsed view) added to its bytes.</summary>
     private const int EntryOverhead = 512;
 
-    private readonly Dictionary<string, Node> _nodes = new(StringComparer.Ordinal);
+    /// <summary>How many reads are noted between two writes before a reader applies them itself.</summary>
+    private const int ReadBufferSize = 64;
+
+    private readonly ConcurrentDictionary<string, Node> _nodes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Node>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+    private readonly Node?[] _reads = new Node?[ReadBufferSize];
+    private int _readCount;
     private readonly PriorityQueue<Node, long> _expiries = new();
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
@@ -31,11 +41,15 @@ internal sealed partial class MemoryHttpCacheStore : IHttpCacheStore, IDisposabl
     private Node? _tail;
     private long _size;
 
+    // The keys held (the list's length): ConcurrentDictionary.Count would take every lock of the dictionary.
+    private int _linked;
+
     public MemoryHttpCacheStore(long maxTotalBytes, TimeProvider timeProvider, CacheMetrics metrics)
     {
         _sizeLimit = maxTotalBytes;
         _time = timeProvider;
         _metrics = metrics;
+        _bySpan = _nodes.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>Gets the bytes held now (as estimated from the entries' sizes).</summary>
@@ -57,23 +71,32 @@ internal sealed partial class MemoryHttpCacheStore : IHttpCacheStore, IDisposabl
         {
             lock (_lock)
             {
-                return _nodes.Count;
+                return _linked;
             }
         }
     }
 
     public ValueTask<IReadOnlyList<HttpCacheEntry>?> GetAsync(string key, CancellationToken cancellationToken)
     {
-        lock (_lock)
+        if (!_nodes.TryGetValue(key, out var node))
         {
-            if (!_nodes.TryGetValue(key, out var node))
-            {
-                return new((IReadOnlyList<HttpCacheEntry>?)null);
-            }
-
-            MoveToHead(node);
-            return new(node.Entries);
+            return new((IReadOnlyList<HttpCacheEntry>?)null);
         }
+
+        NoteRead(node);
+        return new(node.Entries);
+    }
+
+    /// <summary>The variants stored under the key written in <paramref name="key"/> (no key string made), or null.</summary>
+    public IReadOnlyList<HttpCacheEntry>? Find(ReadOnlySpan<char> key)
+    {
+        if (!_bySpan.TryGetValue(key, out var node))
+        {
+            return null;
+        }
+
+        NoteRead(node);
+        return node.Entries;
     }
 
     public ValueTask SetAsync(string key, IReadOnlyList<HttpCacheEntry> entries, TimeSpan? timeToLive, CancellationToken cancellationToken)
@@ -81,7 +104,8 @@ internal sealed partial class MemoryHttpCacheStore : IHttpCacheStore, IDisposabl
         var size = Size(entries);
         lock (_lock)
         {
-            if (_nodes.Remove(key, out var old))
+            ApplyReads();
+            if (_nodes.TryRemove(key, out var old))
             {
                 // What was stored under the key is outdated by the new entry, whether or not that one fits.
                 Unlink(old);
@@ -95,7 +119,7 @@ internal sealed partial class MemoryHttpCacheStore : IHttpCacheStore, IDisposabl
             // The time-to-live is not a removal time: a request with max-stale may still use an entry past it. It
             // only says which entries go first when room is needed.
             var node = new Node(key, entries, size, ExpiryOf(timeToLive));
-            _nodes.Add(key, node);
+            _nodes[key] = node;
             AddAtHead(node);
             if (node.Expiry != long.MaxValue)
             {
@@ -113,7 +137,7 @@ internal sealed partial class MemoryHttpCacheStore : IHttpCacheStore, IDisposabl
     {
         lock (_lock)
         {
-            if (_nodes.Remove(key, out var node))
+            if (_nodes.TryRemove(key, out var node))
             {
                 Unlink(node);
             }
@@ -126,10 +150,12 @@ internal sealed partial class MemoryHttpCacheStore : IHttpCacheStore, IDisposabl
     {
         lock (_lock)
         {
+            ApplyReads();
             _nodes.Clear();
             _expiries.Clear();
             _head = _tail = null;
             _size = 0;
+            _linked = 0;
         }
     }
 
@@ -191,7 +217,7 @@ internal sealed partial class MemoryHttpCacheStore : IHttpCacheStore, IDisposabl
 
     private void Evict(Node node, EvictionReason reason)
     {
-        _nodes.Remove(node.Key);
+        _nodes.TryRemove(node.Key, out _);
         Unlink(node);
         _metrics.Evicted(reason);
     }
@@ -202,12 +228,12 @@ internal sealed partial class MemoryHttpCacheStore : IHttpCacheStore, IDisposabl
     /// </summary>
     private void TrimExpiryQueue()
     {
-        if (_expiries.Count <= (2 * _nodes.Count) + 16)
+        if (_expiries.Count <= (2 * _linked) + 16)
         {
             return;
         }
 
-        var live = new List<(Node, long)>(_nodes.Count);
+        var live = new List<(Node, long)>(_linked);
         foreach (var (node, expiry) in _expiries.UnorderedItems)
         {
             if (node.Linked && node.Expiry == expiry)
@@ -218,6 +244,49 @@ internal sealed partial class MemoryHttpCacheStore : IHttpCacheStore, IDisposabl
 
         _expiries.Clear();
         _expiries.EnqueueRange(live);
+    }
+
+    /// <summary>Notes a read for the recency list: in the buffer, or applied at once when it is full and the lock is free.</summary>
+    private void NoteRead(Node node)
+    {
+        var slot = Interlocked.Increment(ref _readCount) - 1;
+        if ((uint)slot < ReadBufferSize)
+        {
+            Volatile.Write(ref _reads[slot], node);
+            return;
+        }
+
+        if (_lock.TryEnter())
+        {
+            try
+            {
+                ApplyReads();
+                if (node.Linked)
+                {
+                    MoveToHead(node);
+                }
+            }
+            finally
+            {
+                _lock.Exit();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Under the lock: moves the entries read since the last write to the head, in the order they were read. Every slot
+    /// is emptied (a reader late to write its slot leaves it for the next pass), so no evicted entry stays referenced.
+    /// </summary>
+    private void ApplyReads()
+    {
+        Volatile.Write(ref _readCount, 0);
+        for (var i = 0; i < _reads.Length; i++)
+        {
+            if (Volatile.Read(ref _reads[i]) is not null && Interlocked.Exchange(ref _reads[i], null) is { Linked: true } read)
+            {
+                MoveToHead(read);
+            }
+        }
     }
 
     private void AddAtHead(Node node)
@@ -233,6 +302,7 @@ internal sealed partial class MemoryHttpCacheStore : IHttpCacheStore, IDisposabl
         _tail ??= node;
         node.Linked = true;
         _size += node.Size;
+        _linked++;
     }
 
     private void MoveToHead(Node node)
@@ -255,6 +325,7 @@ internal sealed partial class MemoryHttpCacheStore : IHttpCacheStore, IDisposabl
         node.Next = node.Previous = null;
         node.Linked = false;
         _size -= node.Size;
+        _linked--;
     }
 
     private void Detach(Node node)

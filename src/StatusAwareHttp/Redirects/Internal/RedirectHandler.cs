@@ -24,20 +24,26 @@ internal sealed class RedirectHandler : DelegatingHandler
         _logger = logger;
     }
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        SendCoreAsync(request, async: true, cancellationToken);
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        // A response already there that is no redirect (a cache hit) goes back as the inner task: no state machine.
+        var first = base.SendAsync(request, cancellationToken);
+        return first.IsCompletedSuccessfully && !RedirectPolicy.IsFollowedStatus(first.Result.StatusCode)
+            ? first
+            : SendCoreAsync(request, first, async: true, cancellationToken);
+    }
 
     /// <summary><see cref="HttpClient.Send(HttpRequestMessage)"/>: the same loop, each hop sent synchronously.</summary>
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        SyncPath.Result(SendCoreAsync(request, async: false, cancellationToken));
+        SyncPath.Result(SendCoreAsync(request, Task.FromResult(base.Send(request, cancellationToken)), async: false, cancellationToken));
 
     private Task<HttpResponseMessage> Next(HttpRequestMessage request, bool async, CancellationToken cancellationToken) =>
         async ? base.SendAsync(request, cancellationToken) : Task.FromResult(base.Send(request, cancellationToken));
 
     /// <summary>One loop for both paths: with <paramref name="async"/> false every call below completes synchronously.</summary>
-    private async Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, bool async, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, Task<HttpResponseMessage> first, bool async, CancellationToken cancellationToken)
     {
-        var response = await Next(request, async, cancellationToken).ConfigureAwait(false);
+        var response = await first.ConfigureAwait(false);
         if (!RedirectPolicy.IsFollowedStatus(response.StatusCode) || request.RequestUri is not { IsAbsoluteUri: true } originalUri)
         {
             return response;

@@ -1,0 +1,56 @@
+using StatusAwareHttp.Internal;
+
+namespace StatusAwareHttp.Caching.Internal;
+
+/// <summary>
+/// Which way a request goes through the cache (RFC 9111 §4, §4.4): a GET is looked up, a HEAD may freshen what is
+/// stored, an unsafe method invalidates, anything else (and a caller's own conditional or range GET) passes through.
+/// </summary>
+internal sealed partial class CachingHandler
+{
+    private enum Route
+    {
+        PassThrough,
+        Get,
+        Head,
+        Unsafe,
+    }
+
+    private static Route Classify(HttpRequestMessage request, out Uri uri)
+    {
+        uri = request.RequestUri!;
+        var method = request.Method;
+        if (request.RequestUri is not { IsAbsoluteUri: true })
+        {
+            return Route.PassThrough;
+        }
+
+        if (method == HttpMethod.Get)
+        {
+            // §4.3.2 is the origin's business: a caller's own conditional (or range) request passes through untouched.
+            return CacheHeaders.IsConditionalOrRange(request.Headers) ? Route.PassThrough : Route.Get;
+        }
+
+        if (method == HttpMethod.Head)
+        {
+            return Route.Head;
+        }
+
+        return CacheStrategy.IsSafe(method) ? Route.PassThrough : Route.Unsafe;
+    }
+
+    private async Task<HttpResponseMessage> SendHeadAsync(HttpRequestMessage request, Uri uri, bool async, CancellationToken cancellationToken)
+    {
+        var requestTime = _time.GetUtcNow();
+        var response = await SendInner(request, async, cancellationToken).ConfigureAwait(false);
+        await _invalidation.AfterHeadAsync(request, uri, response, requestTime).ConfigureAwait(false);
+        return response;
+    }
+
+    private async Task<HttpResponseMessage> SendUnsafeAsync(HttpRequestMessage request, Uri uri, bool async, CancellationToken cancellationToken)
+    {
+        var response = await SendInner(request, async, cancellationToken).ConfigureAwait(false);
+        await _invalidation.AfterUnsafeAsync(request, uri, response).ConfigureAwait(false);
+        return response;
+    }
+}
