@@ -86,6 +86,28 @@ public class CacheStoreTests
         hit.Dispose();
     }
 
+    // The memory store is searched by key text without a key string: an unreadable entry found that way is removed too,
+    // even when the origin's answer is not stored in its place.
+    [Fact]
+    public async Task An_unreadable_entry_in_the_memory_store_is_removed_when_nothing_replaces_it()
+    {
+        var time = Time();
+        await using var server = await LoopbackServer.StartAsync(app => MapDynamic(app, time));
+        await using var client = Client(time);
+        var store = (MemoryHttpCacheStore)State(client).Store;
+        var uri = Dynamic(server, "corrupt-mem", "Cache-Control:no-store");
+        var key = "GET " + uri.AbsoluteUri;
+        var corrupt = new HttpCacheEntry(200, [new("Bad Name", "x"), new("Cache-Control", "max-age=60")], new byte[] { 1, 2 }, Start, Start, []);
+        await store.SetAsync(key, [corrupt], null, default);
+
+        var (response, body) = await GetAsync(client, uri);
+
+        Assert.Equal("body", body);
+        Assert.Contains(client.Logs.GetSnapshot(), r => r.Id.Id == 209 && r.Level == LogLevel.Warning);
+        await WaitUntil(() => store.Find(key.AsSpan()) is null, "the unreadable entry was removed");
+        response.Dispose();
+    }
+
     [Fact]
     public async Task The_memory_store_is_bounded_by_MaxTotalBytes_and_evicts()
     {
