@@ -128,15 +128,17 @@ internal static class CacheHeaders
             connectionNamed = connection.SelectMany(line => line.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToArray();
         }
 
-        var lines = new List<KeyValuePair<string, string>>(response.Headers.NonValidated.Count + 4);
-        var hasDate = false;
+        // Sized to the lines it will hold (and the Date it may add): the list is parsed and copied, never grown.
+        var content = response.Content;
+        var hasDate = response.Headers.NonValidated.Contains("Date");
+        var count = (hasDate ? 0 : 1) + CountLines(response.Headers.NonValidated) + (content is null ? 0 : CountLines(content.Headers.NonValidated));
+        var lines = new List<KeyValuePair<string, string>>(count);
         foreach (var field in response.Headers.NonValidated)
         {
-            hasDate |= string.Equals(field.Key, "Date", StringComparison.OrdinalIgnoreCase);
             AddLines(lines, field, connectionNamed);
         }
 
-        if (response.Content is { } content)
+        if (content is not null)
         {
             foreach (var field in content.Headers.NonValidated)
             {
@@ -152,10 +154,20 @@ internal static class CacheHeaders
         return lines;
     }
 
+    private static int CountLines(HttpHeadersNonValidated headers)
+    {
+        var count = 0;
+        foreach (var field in headers)
+        {
+            count += field.Value.Count;
+        }
+
+        return count;
+    }
+
     private static void AddLines(List<KeyValuePair<string, string>> lines, KeyValuePair<string, HeaderStringValues> field, string[]? connectionNamed)
     {
-        if (s_hopByHop.Contains(field.Key)
-            || (connectionNamed is not null && Array.Exists(connectionNamed, n => string.Equals(n, field.Key, StringComparison.OrdinalIgnoreCase))))
+        if (s_hopByHop.Contains(field.Key) || (connectionNamed is not null && IsNamedIn(connectionNamed, field.Key)))
         {
             return;
         }
@@ -164,6 +176,19 @@ internal static class CacheHeaders
         {
             lines.Add(new(field.Key, value));
         }
+    }
+
+    private static bool IsNamedIn(string[] names, string name)
+    {
+        foreach (var named in names)
+        {
+            if (string.Equals(named, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -16,6 +16,16 @@ internal enum BodyEnd
     OriginFailed,
 }
 
+/// <summary>What a <see cref="SharedBody"/> reports to: it stores the whole body, and hears how the body ended.</summary>
+internal interface ISharedBodyOwner
+{
+    /// <summary>Stores the whole body (called before any reader sees its end); its failures are its own to log.</summary>
+    ValueTask StoreAsync(byte[] body);
+
+    /// <summary>Called once, when no more readers may join: complete, failed, abandoned or too large.</summary>
+    void Ended(BodyEnd end);
+}
+
 /// <summary>
 /// The body of one origin response, read once and buffered, readable by any number of callers, each at its own pace,
 /// before and after it is complete. Whichever reader needs bytes not yet read pulls the next chunk from the origin,
@@ -40,8 +50,7 @@ internal sealed class SharedBody
     private readonly Lock _lock = new();
     private readonly HttpContent _origin;
     private readonly long _maxBytes;
-    private readonly Func<byte[], ValueTask> _onComplete;
-    private readonly Action<BodyEnd> _onEnd;
+    private readonly ISharedBodyOwner _owner;
     private readonly CancellationTokenSource _cancel;
     private readonly TimeProvider _time;
     private ITimer? _drainTimer;
@@ -64,10 +73,9 @@ internal sealed class SharedBody
     /// <param name="origin">The origin response's content, owned from now on.</param>
     /// <param name="contentLength">The announced length (at most <paramref name="maxBytes"/>), or null.</param>
     /// <param name="maxBytes">The most bytes stored.</param>
-    /// <param name="onComplete">Stores the whole body.</param>
-    /// <param name="onEnd">Called once, when no more readers may join: complete, failed, abandoned or too large.</param>
+    /// <param name="owner">Stores the whole body, and hears how it ended (one object, no delegates per body).</param>
     /// <param name="timeProvider">The clock of the drain timeout.</param>
-    public SharedBody(HttpContent origin, long? contentLength, long maxBytes, Func<byte[], ValueTask> onComplete, Action<BodyEnd> onEnd, TimeProvider timeProvider)
+    public SharedBody(HttpContent origin, long? contentLength, long maxBytes, ISharedBodyOwner owner, TimeProvider timeProvider)
     {
         // No timer until one is needed (the drain): most bodies are read whole by their caller.
         _cancel = new CancellationTokenSource();
@@ -75,8 +83,7 @@ internal sealed class SharedBody
         _origin = origin;
         ContentLength = contentLength;
         _maxBytes = maxBytes;
-        _onComplete = onComplete;
-        _onEnd = onEnd;
+        _owner = owner;
         _buffer = contentLength is { } length ? new byte[length] : new byte[ChunkSize];
     }
 
@@ -316,7 +323,7 @@ internal sealed class SharedBody
             try
             {
                 var body = _count == _buffer.Length ? _buffer : _buffer.AsSpan(0, _count).ToArray();
-                await _onComplete(body).ConfigureAwait(false);
+                await _owner.StoreAsync(body).ConfigureAwait(false);
             }
             catch (Exception)
             {
@@ -383,7 +390,7 @@ internal sealed class SharedBody
         if (Interlocked.Exchange(ref _ended, 1) == 0)
         {
             Interlocked.Exchange(ref _drainTimer, null)?.Dispose();
-            _onEnd(reason);
+            _owner.Ended(reason);
         }
     }
 
