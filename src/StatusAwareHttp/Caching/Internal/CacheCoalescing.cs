@@ -125,7 +125,7 @@ internal sealed class CacheCoalescing
     /// is stored once read whole, and publishes it to them. The <see cref="SharedResponse"/> made here owns the body:
     /// it stores it (<see cref="StoreAsync"/>) and ends the flight (<see cref="Ended"/>).
     /// </summary>
-    public void Share(HttpResponseMessage response, in CacheExchange exchange, in SentRequest sent, List<KeyValuePair<string, string>> headers, StoredResponse parsed, DateTimeOffset responseTime)
+    public void Share(HttpResponseMessage response, in CacheExchange exchange, in SentRequest sent, IReadOnlyList<KeyValuePair<string, string>> headers, StoredResponse parsed, DateTimeOffset responseTime)
     {
         _cache.ForgetPass(exchange.Key);
         var vary = CacheKeys.VaryValues(parsed.VaryNames, sent.Snapshot);

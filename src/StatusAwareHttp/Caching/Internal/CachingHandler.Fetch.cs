@@ -134,7 +134,7 @@ internal sealed partial class CachingHandler
         }
 
         // A response that says no-store is refused without capturing and parsing its lines.
-        List<KeyValuePair<string, string>>? headers = null;
+        IReadOnlyList<KeyValuePair<string, string>>? headers = null;
         StoredResponse? parsed = null;
         var lifetime = TimeSpan.Zero;
         var tooLarge = false;

@@ -90,7 +90,7 @@ internal sealed class SharedResponse : ISharedBodyOwner
 {
     private readonly CacheCoalescing _coalescing;
 
-    public SharedResponse(CacheCoalescing coalescing, HttpResponseMessage response, in CacheExchange exchange, in SentRequest sent, List<KeyValuePair<string, string>> headers, StoredResponse parsed, IReadOnlyList<KeyValuePair<string, string?>> varyValues, DateTimeOffset responseTime, long maxBytes, TimeProvider time)
+    public SharedResponse(CacheCoalescing coalescing, HttpResponseMessage response, in CacheExchange exchange, in SentRequest sent, IReadOnlyList<KeyValuePair<string, string>> headers, StoredResponse parsed, IReadOnlyList<KeyValuePair<string, string?>> varyValues, DateTimeOffset responseTime, long maxBytes, TimeProvider time)
     {
         _coalescing = coalescing;
         StatusCode = response.StatusCode;
@@ -116,7 +116,7 @@ internal sealed class SharedResponse : ISharedBodyOwner
     public string? ReasonPhrase { get; }
 
     /// <summary>Gets the response's header lines as captured.</summary>
-    public List<KeyValuePair<string, string>> Headers { get; }
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
 
     public StoredResponse Parsed { get; }
 
