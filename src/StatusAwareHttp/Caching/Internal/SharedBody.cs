@@ -66,6 +66,9 @@ internal sealed class SharedBody
     private int _readers;
     private bool _draining;
     private long _drainFrom;
+    private bool _filling;
+
+    // Made only when a second reader (or the drain) waits on a fill in progress: the one that starts a fill waits on it itself.
     private TaskCompletionSource? _fill;
     private int _ended;
     private int _originDisposed;
@@ -113,7 +116,7 @@ internal sealed class SharedBody
 
         while (true)
         {
-            Task wait;
+            Task? wait = null;
             var start = false;
             lock (_lock)
             {
@@ -139,7 +142,7 @@ internal sealed class SharedBody
                 }
 
                 ObjectDisposedException.ThrowIf(_abandoned, typeof(Stream));
-                if (_fill is null)
+                if (!_filling)
                 {
                     if (!_storing && _readers == 1)
                     {
@@ -152,18 +155,17 @@ internal sealed class SharedBody
                         }
                     }
 
-                    _fill = new TaskCompletionSource();
+                    _filling = true;
                     start = true;
                 }
-
-                wait = _fill.Task;
+                else
+                {
+                    wait = (_fill ??= new TaskCompletionSource()).Task;
+                }
             }
 
-            if (start)
-            {
-                _ = FillAsync();
-            }
-
+            // FillAsync never throws; when it completes at once (the bytes were there) nothing was allocated to wait on.
+            wait = start ? FillAsync() : wait!;
             if (!wait.IsCompleted)
             {
                 await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -231,7 +233,7 @@ internal sealed class SharedBody
     {
         while (true)
         {
-            Task wait;
+            Task? wait = null;
             var start = false;
             lock (_lock)
             {
@@ -245,21 +247,18 @@ internal sealed class SharedBody
                     break;
                 }
 
-                if (_fill is null)
+                if (!_filling)
                 {
-                    _fill = new TaskCompletionSource();
+                    _filling = true;
                     start = true;
                 }
-
-                wait = _fill.Task;
+                else
+                {
+                    wait = (_fill ??= new TaskCompletionSource()).Task;
+                }
             }
 
-            if (start)
-            {
-                _ = FillAsync();
-            }
-
-            await wait.ConfigureAwait(false);
+            await (start ? FillAsync() : wait!).ConfigureAwait(false);
         }
 
         Abandon();
@@ -330,7 +329,7 @@ internal sealed class SharedBody
             }
         }
 
-        TaskCompletionSource fill;
+        TaskCompletionSource? fill;
         lock (_lock)
         {
             if (completed)
@@ -343,8 +342,9 @@ internal sealed class SharedBody
                 _closed = true;
             }
 
-            fill = _fill!;
+            fill = _fill;
             _fill = null;
+            _filling = false;
         }
 
         if (overflowed)
@@ -358,7 +358,7 @@ internal sealed class SharedBody
             End(completed ? BodyEnd.Complete : BodyEnd.OriginFailed);
         }
 
-        fill.SetResult();
+        fill?.SetResult();
     }
 
     /// <summary>Room for the next read: the rest of the buffer, grown when it is (nearly) full.</summary>
