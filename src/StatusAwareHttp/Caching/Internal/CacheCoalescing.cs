@@ -122,37 +122,48 @@ internal sealed class CacheCoalescing
 
     /// <summary>
     /// Tees the response's body into a <see cref="SharedBody"/> that the requests joining the flight read too and that
-    /// is stored once read whole, and publishes it to them. A method of its own, so the state its callbacks capture is
-    /// made only for a response that may be stored.
+    /// is stored once read whole, and publishes it to them. The <see cref="SharedResponse"/> made here owns the body:
+    /// it stores it (<see cref="StoreAsync"/>) and ends the flight (<see cref="Ended"/>).
     /// </summary>
-    public void Share(HttpResponseMessage response, CacheExchange exchange, SentRequest sent, List<KeyValuePair<string, string>> headers, StoredResponse parsed, DateTimeOffset responseTime)
+    public void Share(HttpResponseMessage response, in CacheExchange exchange, in SentRequest sent, IReadOnlyList<KeyValuePair<string, string>> headers, StoredResponse parsed, DateTimeOffset responseTime)
     {
-        var (key, uri, flight) = (exchange.Key, exchange.Uri, sent.Flight);
-        _cache.ForgetPass(key);
+        _cache.ForgetPass(exchange.Key);
         var vary = CacheKeys.VaryValues(parsed.VaryNames, sent.Snapshot);
         var origin = response.Content;
-        var body = new SharedBody(
-            origin,
-            parsed.ContentLength,
-            _maxEntryBytes,
-            bytes => _variants.StoreAsync(key, uri, exchange.Variants, HttpCacheEntry.Create(parsed, StoredLines.Compact(headers), bytes, sent.RequestTime, responseTime, vary), replacing: exchange.Stale),
-            end =>
-            {
-                End(key, flight);
-                if (end != BodyEnd.Complete && _logger.IsEnabled(LogLevel.Debug))
-                {
-                    Log.BodyIncomplete(_logger, UriRedaction.Redact(uri), EndText(end));
-                }
-            },
-            _time);
+        var shared = new SharedResponse(this, response, exchange, sent, headers, parsed, vary, responseTime, _maxEntryBytes, _time);
+        var body = shared.Body;
         var content = new SharedBodyContent(body, body.TryAddReader()!);
+
+        // Line by line, as strings: the enumerable overload would box each field's values and their enumerator.
         foreach (var field in origin.Headers.NonValidated)
         {
-            content.Headers.TryAddWithoutValidation(field.Key, field.Value);
+            foreach (var value in field.Value)
+            {
+                content.Headers.TryAddWithoutValidation(field.Key, value);
+            }
         }
 
         response.Content = content;
-        flight?.Publish(new SharedResponse(response.StatusCode, response.Version, response.ReasonPhrase, headers, parsed, vary, body));
+        sent.Flight?.Publish(shared);
+    }
+
+    /// <summary>Stores the body of <paramref name="shared"/>, read whole.</summary>
+    internal ValueTask StoreAsync(SharedResponse shared, byte[] bytes) =>
+        _variants.StoreAsync(
+            shared.Key,
+            shared.Uri,
+            shared.Variants,
+            HttpCacheEntry.Create(shared.Parsed, StoredLines.Compact(shared.Headers), bytes, shared.RequestTime, shared.ResponseTime, shared.VaryValues),
+            replacing: shared.Stale);
+
+    /// <summary>The body of <paramref name="shared"/> ended: its flight ends (declined for any request still to come).</summary>
+    internal void Ended(SharedResponse shared, BodyEnd end)
+    {
+        End(shared.Key, shared.Flight);
+        if (end != BodyEnd.Complete && _logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.BodyIncomplete(_logger, UriRedaction.Redact(shared.Uri), EndText(end));
+        }
     }
 
     private static string EndText(BodyEnd end) => end switch

@@ -129,7 +129,7 @@ internal static class CacheHeaders
     /// The response's header lines, values raw (as received, never re-serialised), hop-by-hop fields and the fields
     /// <c>Connection</c> names left out; a <c>Date</c> is added when there is none (RFC 9110 §6.6.1).
     /// </summary>
-    public static List<KeyValuePair<string, string>> Capture(HttpResponseMessage response, DateTimeOffset responseTime)
+    public static KeyValuePair<string, string>[] Capture(HttpResponseMessage response, DateTimeOffset responseTime)
     {
         string[]? connectionNamed = null;
         if (response.Headers.NonValidated.TryGetValues("Connection", out var connection))
@@ -137,42 +137,67 @@ internal static class CacheHeaders
             connectionNamed = connection.SelectMany(line => line.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToArray();
         }
 
-        var lines = new List<KeyValuePair<string, string>>(response.Headers.NonValidated.Count + 4);
-        var hasDate = false;
-        foreach (var field in response.Headers.NonValidated)
+        // An array of exactly the lines kept (and the Date it may add), counted first: parsed, then stored as it is.
+        var content = response.Content;
+        var hasDate = response.Headers.NonValidated.Contains("Date");
+        var count = (hasDate ? 0 : 1) + CountLines(response.Headers.NonValidated, connectionNamed) + (content is null ? 0 : CountLines(content.Headers.NonValidated, connectionNamed));
+        var lines = new KeyValuePair<string, string>[count];
+        var at = AddLines(lines, 0, response.Headers.NonValidated, connectionNamed);
+        if (content is not null)
         {
-            hasDate |= string.Equals(field.Key, "Date", StringComparison.OrdinalIgnoreCase);
-            AddLines(lines, field, connectionNamed);
-        }
-
-        if (response.Content is { } content)
-        {
-            foreach (var field in content.Headers.NonValidated)
-            {
-                AddLines(lines, field, connectionNamed);
-            }
+            at = AddLines(lines, at, content.Headers.NonValidated, connectionNamed);
         }
 
         if (!hasDate)
         {
-            lines.Add(new("Date", HttpDate.Format(responseTime)));
+            lines[at++] = new("Date", HttpDate.Format(responseTime));
         }
 
+        System.Diagnostics.Debug.Assert(at == lines.Length, "Counted as added.");
         return lines;
     }
 
-    private static void AddLines(List<KeyValuePair<string, string>> lines, KeyValuePair<string, HeaderStringValues> field, string[]? connectionNamed)
+    private static bool IsKept(string name, string[]? connectionNamed) =>
+        !s_hopByHop.Contains(name) && (connectionNamed is null || !IsNamedIn(connectionNamed, name));
+
+    private static int CountLines(HttpHeadersNonValidated headers, string[]? connectionNamed)
     {
-        if (s_hopByHop.Contains(field.Key)
-            || (connectionNamed is not null && Array.Exists(connectionNamed, n => string.Equals(n, field.Key, StringComparison.OrdinalIgnoreCase))))
+        var count = 0;
+        foreach (var field in headers)
         {
-            return;
+            count += IsKept(field.Key, connectionNamed) ? field.Value.Count : 0;
         }
 
-        foreach (var value in field.Value)
+        return count;
+    }
+
+    private static int AddLines(KeyValuePair<string, string>[] lines, int at, HttpHeadersNonValidated headers, string[]? connectionNamed)
+    {
+        foreach (var field in headers)
         {
-            lines.Add(new(field.Key, value));
+            if (IsKept(field.Key, connectionNamed))
+            {
+                foreach (var value in field.Value)
+                {
+                    lines[at++] = new(field.Key, value);
+                }
+            }
         }
+
+        return at;
+    }
+
+    private static bool IsNamedIn(string[] names, string name)
+    {
+        foreach (var named in names)
+        {
+            if (string.Equals(named, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

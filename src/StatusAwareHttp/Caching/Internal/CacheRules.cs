@@ -79,7 +79,7 @@ internal sealed class CacheRules
     /// The response's lines with the rule's lifetime (see <see cref="CacheRule"/>), parsed; the lines as they are when the
     /// rule sets no lifetime, or when the response says <c>no-store</c> and the rule does not apply to such responses.
     /// </summary>
-    public static (List<KeyValuePair<string, string>> Headers, StoredResponse Parsed) Apply(CacheRule rule, List<KeyValuePair<string, string>> headers, StoredResponse parsed)
+    public static (IReadOnlyList<KeyValuePair<string, string>> Headers, StoredResponse Parsed) Apply(CacheRule rule, IReadOnlyList<KeyValuePair<string, string>> headers, StoredResponse parsed)
     {
         if (rule.Lifetime is not { } lifetime || rule.NoStore || (parsed.CacheControl.NoStore && !rule.ApplyToNoStoreResponses))
         {

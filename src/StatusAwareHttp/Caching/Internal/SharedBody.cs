@@ -16,6 +16,16 @@ internal enum BodyEnd
     OriginFailed,
 }
 
+/// <summary>What a <see cref="SharedBody"/> reports to: it stores the whole body, and hears how the body ended.</summary>
+internal interface ISharedBodyOwner
+{
+    /// <summary>Stores the whole body (called before any reader sees its end); its failures are its own to log.</summary>
+    ValueTask StoreAsync(byte[] body);
+
+    /// <summary>Called once, when no more readers may join: complete, failed, abandoned or too large.</summary>
+    void Ended(BodyEnd end);
+}
+
 /// <summary>
 /// The body of one origin response, read once and buffered, readable by any number of callers, each at its own pace,
 /// before and after it is complete. Whichever reader needs bytes not yet read pulls the next chunk from the origin,
@@ -40,8 +50,7 @@ internal sealed class SharedBody
     private readonly Lock _lock = new();
     private readonly HttpContent _origin;
     private readonly long _maxBytes;
-    private readonly Func<byte[], ValueTask> _onComplete;
-    private readonly Action<BodyEnd> _onEnd;
+    private readonly ISharedBodyOwner _owner;
     private readonly CancellationTokenSource _cancel;
     private readonly TimeProvider _time;
     private ITimer? _drainTimer;
@@ -57,6 +66,9 @@ internal sealed class SharedBody
     private int _readers;
     private bool _draining;
     private long _drainFrom;
+    private bool _filling;
+
+    // Made only when a second reader (or the drain) waits on a fill in progress: the one that starts a fill waits on it itself.
     private TaskCompletionSource? _fill;
     private int _ended;
     private int _originDisposed;
@@ -64,10 +76,9 @@ internal sealed class SharedBody
     /// <param name="origin">The origin response's content, owned from now on.</param>
     /// <param name="contentLength">The announced length (at most <paramref name="maxBytes"/>), or null.</param>
     /// <param name="maxBytes">The most bytes stored.</param>
-    /// <param name="onComplete">Stores the whole body.</param>
-    /// <param name="onEnd">Called once, when no more readers may join: complete, failed, abandoned or too large.</param>
+    /// <param name="owner">Stores the whole body, and hears how it ended (one object, no delegates per body).</param>
     /// <param name="timeProvider">The clock of the drain timeout.</param>
-    public SharedBody(HttpContent origin, long? contentLength, long maxBytes, Func<byte[], ValueTask> onComplete, Action<BodyEnd> onEnd, TimeProvider timeProvider)
+    public SharedBody(HttpContent origin, long? contentLength, long maxBytes, ISharedBodyOwner owner, TimeProvider timeProvider)
     {
         // No timer until one is needed (the drain): most bodies are read whole by their caller.
         _cancel = new CancellationTokenSource();
@@ -75,8 +86,7 @@ internal sealed class SharedBody
         _origin = origin;
         ContentLength = contentLength;
         _maxBytes = maxBytes;
-        _onComplete = onComplete;
-        _onEnd = onEnd;
+        _owner = owner;
         _buffer = contentLength is { } length ? new byte[length] : new byte[ChunkSize];
     }
 
@@ -106,7 +116,7 @@ internal sealed class SharedBody
 
         while (true)
         {
-            Task wait;
+            Task? wait = null;
             var start = false;
             lock (_lock)
             {
@@ -132,7 +142,7 @@ internal sealed class SharedBody
                 }
 
                 ObjectDisposedException.ThrowIf(_abandoned, typeof(Stream));
-                if (_fill is null)
+                if (!_filling)
                 {
                     if (!_storing && _readers == 1)
                     {
@@ -145,18 +155,17 @@ internal sealed class SharedBody
                         }
                     }
 
-                    _fill = new TaskCompletionSource();
+                    _filling = true;
                     start = true;
                 }
-
-                wait = _fill.Task;
+                else
+                {
+                    wait = (_fill ??= new TaskCompletionSource()).Task;
+                }
             }
 
-            if (start)
-            {
-                _ = FillAsync();
-            }
-
+            // FillAsync never throws; when it completes at once (the bytes were there) nothing was allocated to wait on.
+            wait = start ? FillAsync() : wait!;
             if (!wait.IsCompleted)
             {
                 await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -224,7 +233,7 @@ internal sealed class SharedBody
     {
         while (true)
         {
-            Task wait;
+            Task? wait = null;
             var start = false;
             lock (_lock)
             {
@@ -238,21 +247,18 @@ internal sealed class SharedBody
                     break;
                 }
 
-                if (_fill is null)
+                if (!_filling)
                 {
-                    _fill = new TaskCompletionSource();
+                    _filling = true;
                     start = true;
                 }
-
-                wait = _fill.Task;
+                else
+                {
+                    wait = (_fill ??= new TaskCompletionSource()).Task;
+                }
             }
 
-            if (start)
-            {
-                _ = FillAsync();
-            }
-
-            await wait.ConfigureAwait(false);
+            await (start ? FillAsync() : wait!).ConfigureAwait(false);
         }
 
         Abandon();
@@ -316,14 +322,14 @@ internal sealed class SharedBody
             try
             {
                 var body = _count == _buffer.Length ? _buffer : _buffer.AsSpan(0, _count).ToArray();
-                await _onComplete(body).ConfigureAwait(false);
+                await _owner.StoreAsync(body).ConfigureAwait(false);
             }
             catch (Exception)
             {
             }
         }
 
-        TaskCompletionSource fill;
+        TaskCompletionSource? fill;
         lock (_lock)
         {
             if (completed)
@@ -336,8 +342,9 @@ internal sealed class SharedBody
                 _closed = true;
             }
 
-            fill = _fill!;
+            fill = _fill;
             _fill = null;
+            _filling = false;
         }
 
         if (overflowed)
@@ -351,7 +358,7 @@ internal sealed class SharedBody
             End(completed ? BodyEnd.Complete : BodyEnd.OriginFailed);
         }
 
-        fill.SetResult();
+        fill?.SetResult();
     }
 
     /// <summary>Room for the next read: the rest of the buffer, grown when it is (nearly) full.</summary>
@@ -383,7 +390,7 @@ internal sealed class SharedBody
         if (Interlocked.Exchange(ref _ended, 1) == 0)
         {
             Interlocked.Exchange(ref _drainTimer, null)?.Dispose();
-            _onEnd(reason);
+            _owner.Ended(reason);
         }
     }
 

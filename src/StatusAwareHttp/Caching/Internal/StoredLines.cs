@@ -23,10 +23,13 @@ internal static class StoredLines
     private static readonly string?[] s_pool = new string?[Slots];
     private static readonly HeaderTarget[]?[] s_targets = new HeaderTarget[]?[TargetSlots];
 
-    /// <summary>The lines of <paramref name="lines"/> as an array to store, their strings shared where equal.</summary>
+    /// <summary>
+    /// The lines of <paramref name="lines"/> as an array to store, their strings shared where equal; an array (as
+    /// <see cref="CacheHeaders.Capture"/> makes) is that array, its strings replaced in place by equal ones.
+    /// </summary>
     public static KeyValuePair<string, string>[] Compact(IReadOnlyList<KeyValuePair<string, string>> lines)
     {
-        var stored = new KeyValuePair<string, string>[lines.Count];
+        var stored = lines as KeyValuePair<string, string>[] ?? new KeyValuePair<string, string>[lines.Count];
         for (var i = 0; i < stored.Length; i++)
         {
             var (name, value) = (lines[i].Key, lines[i].Value);
