@@ -154,8 +154,7 @@ internal static class CacheHeaders
 
     private static void AddLines(List<KeyValuePair<string, string>> lines, KeyValuePair<string, HeaderStringValues> field, string[]? connectionNamed)
     {
-        if (s_hopByHop.Contains(field.Key)
-            || (connectionNamed is not null && Array.Exists(connectionNamed, n => string.Equals(n, field.Key, StringComparison.OrdinalIgnoreCase))))
+        if (s_hopByHop.Contains(field.Key) || IsNamed(connectionNamed, field.Key))
         {
             return;
         }
@@ -166,32 +165,62 @@ internal static class CacheHeaders
         }
     }
 
-    /// <summary>
-    /// §3.2: the stored lines updated with a 304's (or HEAD's) lines: each field the update carries replaces the stored
-    /// field of that name, except the stored body's framing and coding fields.
-    /// </summary>
-    public static List<KeyValuePair<string, string>> Merge(IReadOnlyList<KeyValuePair<string, string>> stored, IReadOnlyList<KeyValuePair<string, string>> update)
+    // A loop, not a lambda: a closure over the field would be allocated for every field of every response.
+    private static bool IsNamed(string[]? connectionNamed, string name)
     {
-        // A 304 carries a few lines: a scan of them per stored line costs less than a set of their names.
-        var merged = new List<KeyValuePair<string, string>>(stored.Count + update.Count);
-        foreach (var line in stored)
+        for (var i = 0; connectionNamed is not null && i < connectionNamed.Length; i++)
         {
-            if (!Replaces(update, line.Key))
+            if (string.Equals(connectionNamed[i], name, StringComparison.OrdinalIgnoreCase))
             {
-                merged.Add(line);
+                return true;
             }
         }
 
-        foreach (var line in update)
+        return false;
+    }
+
+    /// <summary>
+    /// §3.2: the stored lines updated with a 304's (or HEAD's) lines: each field the update carries replaces the stored
+    /// field of that name, except the stored body's framing and coding fields. An array of exactly the merged lines,
+    /// ready to store: the update's strings shared as <see cref="StoredLines"/> shares them (the stored ones already are).
+    /// </summary>
+    public static KeyValuePair<string, string>[] Merge(IReadOnlyList<KeyValuePair<string, string>> stored, IReadOnlyList<KeyValuePair<string, string>> update)
+    {
+        // A 304 carries a few lines: a scan of them per stored line costs less than a set of their names.
+        var (kept, added) = (0, 0);
+        for (var i = 0; i < stored.Count; i++)
         {
-            if (!s_notUpdated.Contains(line.Key))
+            kept += Replaces(update, stored[i].Key) ? 0 : 1;
+        }
+
+        for (var i = 0; i < update.Count; i++)
+        {
+            added += IsUpdatedBy304(update[i].Key) ? 1 : 0;
+        }
+
+        var merged = new KeyValuePair<string, string>[kept + added];
+        var at = 0;
+        for (var i = 0; i < stored.Count; i++)
+        {
+            if (!Replaces(update, stored[i].Key))
             {
-                merged.Add(line);
+                merged[at++] = stored[i];
+            }
+        }
+
+        for (var i = 0; i < update.Count; i++)
+        {
+            if (IsUpdatedBy304(update[i].Key))
+            {
+                merged[at++] = StoredLines.Share(update[i]);
             }
         }
 
         return merged;
     }
+
+    /// <summary>§3.2: whether a 304's (or HEAD's) line of this field replaces the stored field (not the body's framing or coding).</summary>
+    public static bool IsUpdatedBy304(string name) => !s_notUpdated.Contains(name);
 
     private static bool Replaces(IReadOnlyList<KeyValuePair<string, string>> update, string name)
     {

@@ -60,6 +60,9 @@ internal static class StoredLines
         return targets;
     }
 
+    /// <summary>One line to store, its name and value shared as <see cref="Compact"/> shares them.</summary>
+    public static KeyValuePair<string, string> Share(KeyValuePair<string, string> line) => new(Share(line.Key), Share(line.Value));
+
     private static string Share(string text)
     {
         if (text is null || text.Length is 0 or > MaxPooledLength)
