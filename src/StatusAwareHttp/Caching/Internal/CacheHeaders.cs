@@ -67,7 +67,7 @@ internal static class CacheHeaders
 
     /// <summary>
     /// The response's <c>Cache-Control</c> read from its header lines as <see cref="StoredResponse.Parse(int, IReadOnlyList{KeyValuePair{string, string}})"/>
-    /// reads it from the lines <see cref="Capture"/> keeps, without capturing them; false when that cannot be told this
+    /// reads it from the lines <see cref="Capture(HttpResponseMessage, DateTimeOffset)"/> keeps, without capturing them; false when that cannot be told this
     /// way (a field name that is not a token, or <c>Connection</c> naming <c>Cache-Control</c>).
     /// </summary>
     public static bool TryReadResponseDirectives(HttpResponseMessage response, out CacheDirectives directives)
@@ -120,7 +120,10 @@ internal static class CacheHeaders
     /// The response's header lines, values raw (as received, never re-serialised), hop-by-hop fields and the fields
     /// <c>Connection</c> names left out; a <c>Date</c> is added when there is none (RFC 9110 §6.6.1).
     /// </summary>
-    public static List<KeyValuePair<string, string>> Capture(HttpResponseMessage response, DateTimeOffset responseTime)
+    public static List<KeyValuePair<string, string>> Capture(HttpResponseMessage response, DateTimeOffset responseTime) => Capture(response, responseTime, into: null);
+
+    /// <summary>As <see cref="Capture(HttpResponseMessage, DateTimeOffset)"/>, into <paramref name="into"/> (emptied first) when given.</summary>
+    public static List<KeyValuePair<string, string>> Capture(HttpResponseMessage response, DateTimeOffset responseTime, List<KeyValuePair<string, string>>? into)
     {
         string[]? connectionNamed = null;
         if (response.Headers.NonValidated.TryGetValues("Connection", out var connection))
@@ -128,7 +131,8 @@ internal static class CacheHeaders
             connectionNamed = connection.SelectMany(line => line.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToArray();
         }
 
-        var lines = new List<KeyValuePair<string, string>>(response.Headers.NonValidated.Count + 4);
+        var lines = into ?? new List<KeyValuePair<string, string>>(response.Headers.NonValidated.Count + 4);
+        lines.Clear();
         var hasDate = false;
         foreach (var field in response.Headers.NonValidated)
         {
@@ -218,6 +222,35 @@ internal static class CacheHeaders
 
         return merged;
     }
+
+    /// <summary>
+    /// Whether <see cref="Merge"/> would give back the stored lines exactly, in order, byte for byte: the update
+    /// repeats what is stored (a 304 within the second of the last one), so the stored lines and their parsed view serve.
+    /// </summary>
+    public static bool MergeKeeps(IReadOnlyList<KeyValuePair<string, string>> stored, IReadOnlyList<KeyValuePair<string, string>> update)
+    {
+        var at = 0;
+        for (var i = 0; i < stored.Count; i++)
+        {
+            if (!Replaces(update, stored[i].Key) && (at >= stored.Count || !SameLine(stored[at++], stored[i])))
+            {
+                return false;
+            }
+        }
+
+        for (var i = 0; i < update.Count; i++)
+        {
+            if (IsUpdatedBy304(update[i].Key) && (at >= stored.Count || !SameLine(stored[at++], update[i])))
+            {
+                return false;
+            }
+        }
+
+        return at == stored.Count;
+    }
+
+    private static bool SameLine(KeyValuePair<string, string> a, KeyValuePair<string, string> b) =>
+        string.Equals(a.Key, b.Key, StringComparison.Ordinal) && string.Equals(a.Value, b.Value, StringComparison.Ordinal);
 
     /// <summary>§3.2: whether a 304's (or HEAD's) line of this field replaces the stored field (not the body's framing or coding).</summary>
     public static bool IsUpdatedBy304(string name) => !s_notUpdated.Contains(name);

@@ -33,9 +33,17 @@ internal sealed class CacheVariants
     /// §4.3.4, §4.3.5, §3.2: the stored response with its header lines updated by a 304's (or a HEAD 200's), timed by
     /// the exchange that brought them. The one place a validation response is merged into a stored entry.
     /// </summary>
-    /// <remarks>The stored lines are not parsed again: the update's fields are read into a copy of the stored view.</remarks>
+    /// <remarks>
+    /// The stored lines are not parsed again: the update's fields are read into a copy of the stored view; an update
+    /// that repeats the stored lines (the common 304) shares them and their view, and only the times are new.
+    /// </remarks>
     public static HttpCacheEntry WithUpdate(HttpCacheEntry stored, IReadOnlyList<KeyValuePair<string, string>> update, DateTimeOffset requestTime, DateTimeOffset responseTime)
     {
+        if (CacheHeaders.MergeKeeps(stored.Headers, update))
+        {
+            return HttpCacheEntry.Create(stored.Parsed, stored.Headers, stored.Body, requestTime, responseTime, stored.VaryHeaders);
+        }
+
         var lines = CacheHeaders.Merge(stored.Headers, update);
         return HttpCacheEntry.Create(StoredResponse.Updated(stored.Parsed, update, lines), lines, stored.Body, requestTime, responseTime, stored.VaryHeaders);
     }

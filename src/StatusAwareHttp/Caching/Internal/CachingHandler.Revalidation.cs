@@ -7,6 +7,13 @@ namespace StatusAwareHttp.Caching.Internal;
 /// <summary>§4.3: the conditional request that validates a stale stored response, and what its answer does.</summary>
 internal sealed partial class CachingHandler
 {
+    /// <summary>
+    /// The 304's lines, read and merged at once on the thread that received it (nothing keeps them: what is stored
+    /// is copied out), so one list per thread serves every 304.
+    /// </summary>
+    [ThreadStatic]
+    private static List<KeyValuePair<string, string>>? t_notModifiedLines;
+
     /// <summary>§4.3: validates a stale stored response with the validators it carries.</summary>
     /// <remarks>
     /// Only the request and its answer wait here: a 304 is handled by <see cref="OnNotModified"/>, which completes at
@@ -62,10 +69,21 @@ internal sealed partial class CachingHandler
     {
         var entry = exchange.Stale!;
         var responseTime = _time.GetUtcNow();
-        var update = CacheHeaders.Capture(response, responseTime);
+        var update = CacheHeaders.Capture(response, responseTime, t_notModifiedLines ??= new(8));
         response.Dispose();
         StoredResponse.ReadValidators(update, out var etag, out var lastModified);
-        if (!CacheStrategy.NotModifiedSelects(entry.Parsed, etag, lastModified))
+        var selects = CacheStrategy.NotModifiedSelects(entry.Parsed, etag, lastModified);
+
+        // §4.3.4, §3.2: the stored response, its headers updated by the 304's, timed by this exchange.
+        var updated = selects ? CacheVariants.WithUpdate(entry, update, requestTime, responseTime) : null;
+        update.Clear();
+        if (update.Capacity > 64)
+        {
+            // A 304 of unusual size: its list is not kept for the next.
+            t_notModifiedLines = null;
+        }
+
+        if (updated is null)
         {
             // §4.3.4: the 304 is about another representation; never hand a bare 304 to a caller that sent no condition.
             if (_logger.IsEnabled(LogLevel.Debug))
@@ -76,8 +94,6 @@ internal sealed partial class CachingHandler
             return new(FetchAsync(exchange with { Reason = ForwardReason.Request, Stale = null, Decision = default }, async, cancellationToken));
         }
 
-        // §4.3.4, §3.2: the stored response, its headers updated by the 304's, timed by this exchange.
-        var updated = CacheVariants.WithUpdate(entry, update, requestTime, responseTime);
         updated = exchange.Override.Rule is { } rule ? CacheRules.Apply(rule, updated) : updated;
         var lifetime = CacheStrategy.FreshnessLifetime(updated.Parsed, responseTime, _heuristic);
         var refusal = CacheStrategy.CanStore(updated.Parsed, exchange.Directives, lifetime);
