@@ -76,13 +76,19 @@ public sealed class HttpCacheEntry
     /// <summary>The headers parsed once (the entry is immutable); a benign race may parse twice.</summary>
     internal StoredResponse Parsed => _parsed ??= StoredResponse.Parse(this);
 
-    /// <summary>Makes an entry whose headers were already parsed (from the same status and lines).</summary>
+    /// <summary>
+    /// Makes an entry whose headers were already parsed (from the same status and lines); lines and view equal to a
+    /// recently stored entry's are shared with it (<see cref="StoredLines.ShareLayout"/>).
+    /// </summary>
     internal static HttpCacheEntry Create(
         StoredResponse parsed,
         IReadOnlyList<KeyValuePair<string, string>> headers,
         ReadOnlyMemory<byte> body,
         DateTimeOffset requestTime,
         DateTimeOffset responseTime,
-        IReadOnlyList<KeyValuePair<string, string?>> varyHeaders) =>
-        new(parsed.StatusCode, headers, body, requestTime, responseTime, varyHeaders) { _parsed = parsed };
+        IReadOnlyList<KeyValuePair<string, string?>> varyHeaders)
+    {
+        StoredLines.ShareLayout(ref headers, ref parsed);
+        return new(parsed.StatusCode, headers, body, requestTime, responseTime, varyHeaders) { _parsed = parsed };
+    }
 }

@@ -73,7 +73,7 @@ internal sealed class BackgroundRevalidator
             using var timeout = new CancellationTokenSource(Timeout, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _cache.Stopping);
             var token = linked.Token;
-            CacheConditions.Add(clone, entry.Parsed);
+            _ = CacheConditions.Add(clone, entry.Parsed);
             var requestTime = _time.GetUtcNow();
             using var response = await _send(clone, token).ConfigureAwait(false);
             var responseTime = _time.GetUtcNow();

@@ -76,7 +76,7 @@ internal static class CacheHeaders
 
     /// <summary>
     /// The response's <c>Cache-Control</c> read from its header lines as <see cref="StoredResponse.Parse(int, IReadOnlyList{KeyValuePair{string, string}})"/>
-    /// reads it from the lines <see cref="Capture"/> keeps, without capturing them; false when that cannot be told this
+    /// reads it from the lines <see cref="Capture(HttpResponseMessage, DateTimeOffset)"/> keeps, without capturing them; false when that cannot be told this
     /// way (a field name that is not a token, or <c>Connection</c> naming <c>Cache-Control</c>).
     /// </summary>
     public static bool TryReadResponseDirectives(HttpResponseMessage response, out CacheDirectives directives)
@@ -202,30 +202,75 @@ internal static class CacheHeaders
 
     /// <summary>
     /// §3.2: the stored lines updated with a 304's (or HEAD's) lines: each field the update carries replaces the stored
-    /// field of that name, except the stored body's framing and coding fields.
+    /// field of that name, except the stored body's framing and coding fields. An array of exactly the merged lines,
+    /// ready to store: the update's strings shared as <see cref="StoredLines"/> shares them (the stored ones already are).
     /// </summary>
-    public static List<KeyValuePair<string, string>> Merge(IReadOnlyList<KeyValuePair<string, string>> stored, IReadOnlyList<KeyValuePair<string, string>> update)
+    public static KeyValuePair<string, string>[] Merge(IReadOnlyList<KeyValuePair<string, string>> stored, IReadOnlyList<KeyValuePair<string, string>> update)
     {
         // A 304 carries a few lines: a scan of them per stored line costs less than a set of their names.
-        var merged = new List<KeyValuePair<string, string>>(stored.Count + update.Count);
-        foreach (var line in stored)
+        var (kept, added) = (0, 0);
+        for (var i = 0; i < stored.Count; i++)
         {
-            if (!Replaces(update, line.Key))
+            kept += Replaces(update, stored[i].Key) ? 0 : 1;
+        }
+
+        for (var i = 0; i < update.Count; i++)
+        {
+            added += IsUpdatedBy304(update[i].Key) ? 1 : 0;
+        }
+
+        var merged = new KeyValuePair<string, string>[kept + added];
+        var at = 0;
+        for (var i = 0; i < stored.Count; i++)
+        {
+            if (!Replaces(update, stored[i].Key))
             {
-                merged.Add(line);
+                merged[at++] = stored[i];
             }
         }
 
-        foreach (var line in update)
+        for (var i = 0; i < update.Count; i++)
         {
-            if (!s_notUpdated.Contains(line.Key))
+            if (IsUpdatedBy304(update[i].Key))
             {
-                merged.Add(line);
+                merged[at++] = StoredLines.Share(update[i]);
             }
         }
 
         return merged;
     }
+
+    /// <summary>
+    /// Whether <see cref="Merge"/> would give back the stored lines exactly, in order, byte for byte: the update
+    /// repeats what is stored (a 304 within the second of the last one), so the stored lines and their parsed view serve.
+    /// </summary>
+    public static bool MergeKeeps(IReadOnlyList<KeyValuePair<string, string>> stored, IReadOnlyList<KeyValuePair<string, string>> update)
+    {
+        var at = 0;
+        for (var i = 0; i < stored.Count; i++)
+        {
+            if (!Replaces(update, stored[i].Key) && (at >= stored.Count || !SameLine(stored[at++], stored[i])))
+            {
+                return false;
+            }
+        }
+
+        for (var i = 0; i < update.Count; i++)
+        {
+            if (IsUpdatedBy304(update[i].Key) && (at >= stored.Count || !SameLine(stored[at++], update[i])))
+            {
+                return false;
+            }
+        }
+
+        return at == stored.Count;
+    }
+
+    private static bool SameLine(KeyValuePair<string, string> a, KeyValuePair<string, string> b) =>
+        string.Equals(a.Key, b.Key, StringComparison.Ordinal) && string.Equals(a.Value, b.Value, StringComparison.Ordinal);
+
+    /// <summary>§3.2: whether a 304's (or HEAD's) line of this field replaces the stored field (not the body's framing or coding).</summary>
+    public static bool IsUpdatedBy304(string name) => !s_notUpdated.Contains(name);
 
     private static bool Replaces(IReadOnlyList<KeyValuePair<string, string>> update, string name)
     {

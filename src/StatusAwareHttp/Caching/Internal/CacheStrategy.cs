@@ -352,8 +352,9 @@ internal static class CacheStrategy
     public static TimeSpan? TimeToLive(IReadOnlyList<HttpCacheEntry> entries, DateTimeOffset now, HeuristicSettings heuristic)
     {
         var longest = TimeSpan.Zero;
-        foreach (var entry in entries)
+        for (var i = 0; i < entries.Count; i++)
         {
+            var entry = entries[i];
             var response = entry.Parsed;
             if (response.HasValidator)
             {
@@ -373,9 +374,13 @@ internal static class CacheStrategy
     /// §4.3.4: whether a 304 selects the stored response that was validated: by its strong ETag, a weak ETag by weak
     /// comparison, else Last-Modified; a 304 with no validator selects the one response that was validated.
     /// </summary>
-    public static bool NotModifiedSelects(StoredResponse stored, StoredResponse notModified)
+    public static bool NotModifiedSelects(StoredResponse stored, StoredResponse notModified) =>
+        NotModifiedSelects(stored, notModified.ETag, notModified.LastModified);
+
+    /// <summary>§4.3.4, from the 304's validators alone (<see cref="StoredResponse.ReadValidators"/>).</summary>
+    public static bool NotModifiedSelects(StoredResponse stored, string? etag, DateTimeOffset? lastModified)
     {
-        if (notModified.ETag is { } etag)
+        if (etag is not null)
         {
             if (stored.ETag is not { } storedETag)
             {
@@ -385,7 +390,7 @@ internal static class CacheStrategy
             return IsWeak(etag) ? WeakEquals(etag, storedETag) : StrongEquals(etag, storedETag);
         }
 
-        if (notModified.LastModified is { } lastModified)
+        if (lastModified is not null)
         {
             return stored.LastModified == lastModified;
         }

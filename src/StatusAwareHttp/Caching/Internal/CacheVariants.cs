@@ -33,8 +33,20 @@ internal sealed class CacheVariants
     /// §4.3.4, §4.3.5, §3.2: the stored response with its header lines updated by a 304's (or a HEAD 200's), timed by
     /// the exchange that brought them. The one place a validation response is merged into a stored entry.
     /// </summary>
-    public static HttpCacheEntry WithUpdate(HttpCacheEntry stored, IReadOnlyList<KeyValuePair<string, string>> update, DateTimeOffset requestTime, DateTimeOffset responseTime) =>
-        new(stored.StatusCode, StoredLines.Compact(CacheHeaders.Merge(stored.Headers, update)), stored.Body, requestTime, responseTime, stored.VaryHeaders);
+    /// <remarks>
+    /// The stored lines are not parsed again: the update's fields are read into a copy of the stored view; an update
+    /// that repeats the stored lines (the common 304) shares them and their view, and only the times are new.
+    /// </remarks>
+    public static HttpCacheEntry WithUpdate(HttpCacheEntry stored, IReadOnlyList<KeyValuePair<string, string>> update, DateTimeOffset requestTime, DateTimeOffset responseTime)
+    {
+        if (CacheHeaders.MergeKeeps(stored.Headers, update))
+        {
+            return HttpCacheEntry.Create(stored.Parsed, stored.Headers, stored.Body, requestTime, responseTime, stored.VaryHeaders);
+        }
+
+        var lines = CacheHeaders.Merge(stored.Headers, update);
+        return HttpCacheEntry.Create(StoredResponse.Updated(stored.Parsed, update, lines), lines, stored.Body, requestTime, responseTime, stored.VaryHeaders);
+    }
 
     /// <summary>The variants stored under <paramref name="key"/>; null when none, or when the store failed (a miss).</summary>
     /// <remarks>A store that answers at once (the memory store) is read without an async frame.</remarks>
@@ -128,15 +140,14 @@ internal sealed class CacheVariants
     /// <summary>Removes <paramref name="entry"/> from its key, keeping the other (readable) variants.</summary>
     public async ValueTask RemoveVariantAsync(string key, Uri uri, IReadOnlyList<HttpCacheEntry>? variants, HttpCacheEntry entry)
     {
+        // Indexed loops: no enumerator on the heap per call.
         var kept = new List<HttpCacheEntry>();
-        if (variants is not null)
+        for (var i = 0; variants is not null && i < variants.Count; i++)
         {
-            foreach (var variant in variants)
+            var variant = variants[i];
+            if (variant is not null && !ReferenceEquals(variant, entry) && variant.Parsed.Unreadable is null)
             {
-                if (variant is not null && !ReferenceEquals(variant, entry) && variant.Parsed.Unreadable is null)
-                {
-                    kept.Add(variant);
-                }
+                kept.Add(variant);
             }
         }
 
@@ -188,9 +199,16 @@ internal sealed class CacheVariants
             return [entry];
         }
 
-        var merged = new List<HttpCacheEntry>(variants.Count + 1);
-        foreach (var variant in variants)
+        // The common case, the one variant of its key replaced by its update, needs no list either.
+        if (variants.Count == 1 && (ReferenceEquals(variants[0], replacing) || (variants[0] is { } only && SameVariant(only, entry))))
         {
+            return [entry];
+        }
+
+        var merged = new List<HttpCacheEntry>(variants.Count + 1);
+        for (var i = 0; i < variants.Count; i++)
+        {
+            var variant = variants[i];
             if (variant is not null && !ReferenceEquals(variant, replacing) && variant.Parsed.Unreadable is null && !SameVariant(variant, entry))
             {
                 merged.Add(variant);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace StatusAwareHttp.Caching.Internal;
 
 /// <summary>
@@ -20,7 +22,10 @@ internal static class StoredLines
 
     private const int TargetSlots = 64;
 
+    private const int LayoutSlots = 256;
+
     private static readonly string?[] s_pool = new string?[Slots];
+    private static readonly Layout?[] s_layouts = new Layout?[LayoutSlots];
     private static readonly HeaderTarget[]?[] s_targets = new HeaderTarget[]?[TargetSlots];
 
     /// <summary>
@@ -63,6 +68,60 @@ internal static class StoredLines
         return targets;
     }
 
+    /// <summary>
+    /// The lines and parsed view of an entry to store: those of an entry stored recently when its status and lines are
+    /// the same strings (what <see cref="Compact"/> and <see cref="Share(KeyValuePair{string, string})"/> make of equal
+    /// lines), so that responses of one origin that differ only in their body (the same fields, the <c>Date</c> of the
+    /// same second) hold one array of lines and one parsed view between them. Both are never written once made.
+    /// </summary>
+    public static void ShareLayout(ref IReadOnlyList<KeyValuePair<string, string>> headers, ref StoredResponse parsed)
+    {
+        if (headers is not KeyValuePair<string, string>[] lines || lines.Length == 0 || parsed.Unreadable is not null)
+        {
+            return;
+        }
+
+        // Hashed by the strings' identity: equal lines from the pool are the same strings, and identity is cheap.
+        var hash = new HashCode();
+        hash.Add(parsed.StatusCode);
+        foreach (var line in lines)
+        {
+            hash.Add(RuntimeHelpers.GetHashCode(line.Key));
+            hash.Add(RuntimeHelpers.GetHashCode(line.Value));
+        }
+
+        var slot = (int)((uint)hash.ToHashCode() % LayoutSlots);
+        var known = Volatile.Read(ref s_layouts[slot]);
+        if (known is not null && known.Parsed.StatusCode == parsed.StatusCode && SameStrings(known.Lines, lines))
+        {
+            (headers, parsed) = (known.Lines, known.Parsed);
+            return;
+        }
+
+        Volatile.Write(ref s_layouts[slot], new Layout(lines, parsed));
+    }
+
+    private static bool SameStrings(KeyValuePair<string, string>[] a, KeyValuePair<string, string>[] b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (!ReferenceEquals(a[i].Key, b[i].Key) || !ReferenceEquals(a[i].Value, b[i].Value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>One line to store, its name and value shared as <see cref="Compact"/> shares them.</summary>
+    public static KeyValuePair<string, string> Share(KeyValuePair<string, string> line) => new(Share(line.Key), Share(line.Value));
+
     private static string Share(string text)
     {
         if (text is null || text.Length is 0 or > MaxPooledLength)
@@ -79,5 +138,13 @@ internal static class StoredLines
 
         Volatile.Write(ref s_pool[slot], text);
         return text;
+    }
+
+    /// <summary>A stored entry's lines with their parsed view.</summary>
+    private sealed class Layout(KeyValuePair<string, string>[] lines, StoredResponse parsed)
+    {
+        public KeyValuePair<string, string>[] Lines { get; } = lines;
+
+        public StoredResponse Parsed { get; } = parsed;
     }
 }

@@ -98,122 +98,260 @@ internal sealed class StoredResponse
     {
         var result = new StoredResponse(statusCode);
         var targets = new HeaderTarget[headers.Count];
-        var dateSeen = false;
-        var etagSeen = false;
-        var lastModifiedSeen = false;
-        var dateInvalid = false;
-        var ageSeen = false;
-        List<string>? vary = null;
-
+        var state = default(LineState);
         for (var i = 0; i < headers.Count; i++)
         {
             var (name, value) = (headers[i].Key, headers[i].Value);
-            if (string.IsNullOrEmpty(name) || !IsToken(name) || value is null)
+            if (!IsLine(name, value))
             {
                 result.Unreadable = $"header line {i} has no valid field name or no value";
                 return result;
             }
 
-            targets[i] = s_contentHeaders.Contains(name) ? HeaderTarget.Content : HeaderTarget.Response;
-
-            if (Is(name, "Cache-Control"))
-            {
-                result.CacheControl.ParseLine(value);
-            }
-            else if (Is(name, "Date"))
-            {
-                // §4.2.1: two different values of a singleton field are not trusted; without a Date the receive time is used.
-                if (HttpDate.TryParse(value, out var date) && (!dateSeen || result.Date == date))
-                {
-                    result.Date = date;
-                }
-                else
-                {
-                    dateInvalid = true;
-                }
-
-                dateSeen = true;
-            }
-            else if (Is(name, "Age"))
-            {
-                targets[i] = HeaderTarget.Skip;
-                if (!ageSeen)
-                {
-                    // §5.1: a list uses its first member; an invalid value is ignored.
-                    var first = value.AsSpan();
-                    var comma = first.IndexOf(',');
-                    if (comma >= 0)
-                    {
-                        first = first[..comma];
-                    }
-
-                    var seconds = CacheDirectives.ParseDeltaSeconds(first.Trim());
-                    result.AgeSeconds = seconds >= 0 ? seconds : 0;
-                    ageSeen = true;
-                }
-            }
-            else if (Is(name, "Expires"))
-            {
-                // §5.3: an invalid date (such as "0") means already expired; two different values are not trusted (§4.2.1).
-                var valid = HttpDate.TryParse(value, out var expires);
-                result.Expires = valid && (!result.HasExpires || result.Expires == expires) ? expires : null;
-                result.HasExpires = true;
-            }
-            else if (Is(name, "Last-Modified"))
-            {
-                if (!lastModifiedSeen)
-                {
-                    lastModifiedSeen = true;
-                    result.LastModifiedRaw = HeaderText.IsSendable(value) ? value : null;
-                    result.LastModified = HttpDate.TryParse(value, out var lastModified) ? lastModified : null;
-                }
-            }
-            else if (Is(name, "ETag"))
-            {
-                if (!etagSeen)
-                {
-                    etagSeen = true;
-                    var etag = value.Trim();
-                    result.ETag = HeaderText.IsSendable(etag) ? etag : null;
-                }
-            }
-            else if (Is(name, "Vary"))
-            {
-                foreach (var part in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-                {
-                    if (part == "*")
-                    {
-                        result.VaryStar = true;
-                    }
-                    else
-                    {
-                        vary ??= [];
-                        if (!vary.Contains(part, StringComparer.OrdinalIgnoreCase))
-                        {
-                            vary.Add(part);
-                        }
-                    }
-                }
-            }
-            else if (Is(name, "Set-Cookie") || Is(name, "Set-Cookie2"))
-            {
-                result.HasSetCookie = true;
-            }
-            else if (Is(name, "Content-Length"))
-            {
-                var length = CacheDirectives.ParseDeltaSeconds(value.AsSpan().Trim());
-                result.ContentLength = length >= 0 ? length : null;
-            }
+            targets[i] = result.Read(name, value, ref state);
         }
 
-        if (dateInvalid)
-        {
-            result.Date = null;
-        }
-
-        result.VaryNames = vary?.ToArray() ?? [];
+        result.Finish(state);
         result.Targets = StoredLines.ShareTargets(targets);
         return result;
+    }
+
+    /// <summary>
+    /// §4.3.4, §3.2: the parsed view of <paramref name="merged"/>, the lines <see cref="CacheHeaders.Merge"/> made of the
+    /// lines <paramref name="stored"/> was parsed from and <paramref name="update"/>, without parsing the stored lines
+    /// again: each field the update carries (and may update) is read from the update's lines, every other field is the
+    /// stored one. The same view <see cref="Parse(int, IReadOnlyList{KeyValuePair{string, string}})"/> gives of
+    /// <paramref name="merged"/> (each field read depends only on the lines of its own name, and the merged lines of a
+    /// name are all stored ones or all the update's, in order).
+    /// </summary>
+    public static StoredResponse Updated(StoredResponse stored, IReadOnlyList<KeyValuePair<string, string>> update, KeyValuePair<string, string>[] merged)
+    {
+        if (stored.Unreadable is not null)
+        {
+            return Parse(stored.StatusCode, merged);
+        }
+
+        var result = (StoredResponse)stored.MemberwiseClone();
+        for (var i = 0; i < update.Count; i++)
+        {
+            var (name, value) = (update[i].Key, update[i].Value);
+            if (!IsLine(name, value))
+            {
+                return Parse(stored.StatusCode, merged);
+            }
+
+            if (CacheHeaders.IsUpdatedBy304(name))
+            {
+                result.Reset(name);
+            }
+        }
+
+        var state = default(LineState);
+        for (var i = 0; i < update.Count; i++)
+        {
+            var (name, value) = (update[i].Key, update[i].Value);
+            if (CacheHeaders.IsUpdatedBy304(name))
+            {
+                result.Read(name, value, ref state);
+            }
+        }
+
+        result.Finish(state);
+        var targets = new HeaderTarget[merged.Length];
+        for (var i = 0; i < merged.Length; i++)
+        {
+            targets[i] = TargetOf(merged[i].Key);
+        }
+
+        result.Targets = StoredLines.ShareTargets(targets);
+        return result;
+    }
+
+    /// <summary>
+    /// The validators of a 304's lines as <see cref="Parse(int, IReadOnlyList{KeyValuePair{string, string}})"/> reads
+    /// them (first <c>ETag</c>, trimmed, null when not sendable; first <c>Last-Modified</c>, null when invalid), without
+    /// parsing the rest.
+    /// </summary>
+    public static void ReadValidators(IReadOnlyList<KeyValuePair<string, string>> lines, out string? etag, out DateTimeOffset? lastModified)
+    {
+        (etag, lastModified) = (null, null);
+        var (etagSeen, lastModifiedSeen) = (false, false);
+        for (var i = 0; i < lines.Count && !(etagSeen && lastModifiedSeen); i++)
+        {
+            var (name, value) = (lines[i].Key, lines[i].Value);
+            if (!IsLine(name, value))
+            {
+                // Parse stops at an unreadable line: what came before it is all it read.
+                return;
+            }
+
+            if (!etagSeen && Is(name, "ETag"))
+            {
+                etagSeen = true;
+                var trimmed = value.Trim();
+                etag = HeaderText.IsSendable(trimmed) ? trimmed : null;
+            }
+            else if (!lastModifiedSeen && Is(name, "Last-Modified"))
+            {
+                lastModifiedSeen = true;
+                lastModified = HttpDate.TryParse(value, out var date) ? date : null;
+            }
+        }
+    }
+
+    private static bool IsLine([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? value) => !string.IsNullOrEmpty(name) && IsToken(name) && value is not null;
+
+    private static HeaderTarget TargetOf(string name) =>
+        Is(name, "Age") ? HeaderTarget.Skip : s_contentHeaders.Contains(name) ? HeaderTarget.Content : HeaderTarget.Response;
+
+    /// <summary>Forgets what the lines of the field <paramref name="name"/> said, as if there were none.</summary>
+    private void Reset(string name)
+    {
+        if (Is(name, "Cache-Control"))
+        {
+            CacheControl = CacheDirectives.Empty;
+        }
+        else if (Is(name, "Date"))
+        {
+            _date = NoTime;
+        }
+        else if (Is(name, "Age"))
+        {
+            AgeSeconds = 0;
+        }
+        else if (Is(name, "Expires"))
+        {
+            (_expires, HasExpires) = (NoTime, false);
+        }
+        else if (Is(name, "Last-Modified"))
+        {
+            (_lastModified, LastModifiedRaw) = (NoTime, null);
+        }
+        else if (Is(name, "ETag"))
+        {
+            ETag = null;
+        }
+        else if (Is(name, "Vary"))
+        {
+            (VaryNames, VaryStar) = ([], false);
+        }
+
+        // Set-Cookie is not reset: the update's line sets it again, and the other of the pair may still be stored.
+        // Content-Length is never updated (§3.2).
+    }
+
+    /// <summary>Reads one line (its name a token) into the view; where the line goes in a rebuilt response.</summary>
+    private HeaderTarget Read(string name, string value, ref LineState state)
+    {
+        var target = s_contentHeaders.Contains(name) ? HeaderTarget.Content : HeaderTarget.Response;
+        if (Is(name, "Cache-Control"))
+        {
+            CacheControl.ParseLine(value);
+        }
+        else if (Is(name, "Date"))
+        {
+            // §4.2.1: two different values of a singleton field are not trusted; without a Date the receive time is used.
+            if (HttpDate.TryParse(value, out var date) && (!state.DateSeen || Date == date))
+            {
+                Date = date;
+            }
+            else
+            {
+                state.DateInvalid = true;
+            }
+
+            state.DateSeen = true;
+        }
+        else if (Is(name, "Age"))
+        {
+            target = HeaderTarget.Skip;
+            if (!state.AgeSeen)
+            {
+                // §5.1: a list uses its first member; an invalid value is ignored.
+                var first = value.AsSpan();
+                var comma = first.IndexOf(',');
+                if (comma >= 0)
+                {
+                    first = first[..comma];
+                }
+
+                var seconds = CacheDirectives.ParseDeltaSeconds(first.Trim());
+                AgeSeconds = seconds >= 0 ? seconds : 0;
+                state.AgeSeen = true;
+            }
+        }
+        else if (Is(name, "Expires"))
+        {
+            // §5.3: an invalid date (such as "0") means already expired; two different values are not trusted (§4.2.1).
+            var valid = HttpDate.TryParse(value, out var expires);
+            Expires = valid && (!HasExpires || Expires == expires) ? expires : null;
+            HasExpires = true;
+        }
+        else if (Is(name, "Last-Modified"))
+        {
+            if (!state.LastModifiedSeen)
+            {
+                state.LastModifiedSeen = true;
+                LastModifiedRaw = HeaderText.IsSendable(value) ? value : null;
+                LastModified = HttpDate.TryParse(value, out var lastModified) ? lastModified : null;
+            }
+        }
+        else if (Is(name, "ETag"))
+        {
+            if (!state.ETagSeen)
+            {
+                state.ETagSeen = true;
+                var etag = value.Trim();
+                ETag = HeaderText.IsSendable(etag) ? etag : null;
+            }
+        }
+        else if (Is(name, "Vary"))
+        {
+            ReadVary(value, ref state);
+        }
+        else if (Is(name, "Set-Cookie") || Is(name, "Set-Cookie2"))
+        {
+            HasSetCookie = true;
+        }
+        else if (Is(name, "Content-Length"))
+        {
+            var length = CacheDirectives.ParseDeltaSeconds(value.AsSpan().Trim());
+            ContentLength = length >= 0 ? length : null;
+        }
+
+        return target;
+    }
+
+    private void ReadVary(string value, ref LineState state)
+    {
+        foreach (var part in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part == "*")
+            {
+                VaryStar = true;
+            }
+            else
+            {
+                state.Vary ??= [];
+                if (!state.Vary.Contains(part, StringComparer.OrdinalIgnoreCase))
+                {
+                    state.Vary.Add(part);
+                }
+            }
+        }
+    }
+
+    private void Finish(in LineState state)
+    {
+        if (state.DateInvalid)
+        {
+            Date = null;
+        }
+
+        if (state.Vary is not null)
+        {
+            VaryNames = [.. state.Vary];
+        }
     }
 
     private static DateTimeOffset? FromTicks(long ticks) => ticks == NoTime ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
@@ -239,5 +377,16 @@ internal sealed class StoredResponse
         }
 
         return true;
+    }
+
+    /// <summary>What reading one response's lines has seen so far, per field.</summary>
+    private struct LineState
+    {
+        public bool DateSeen;
+        public bool DateInvalid;
+        public bool AgeSeen;
+        public bool LastModifiedSeen;
+        public bool ETagSeen;
+        public List<string>? Vary;
     }
 }
