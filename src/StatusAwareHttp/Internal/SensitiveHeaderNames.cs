@@ -33,7 +33,7 @@ internal static class SensitiveHeaderNames
             }
 
             list.Add(name);
-            if (!IsDefault(name))
+            if (!FieldNames.Contains(Defaults, name))
             {
                 s_declared.TryAdd(name, true);
             }
@@ -43,18 +43,5 @@ internal static class SensitiveHeaderNames
     }
 
     /// <summary>Whether <paramref name="name"/> is a default name or was declared sensitive by a client.</summary>
-    public static bool IsSensitive(string name) => IsDefault(name) || (!s_declared.IsEmpty && s_declared.ContainsKey(name));
-
-    private static bool IsDefault(string name)
-    {
-        foreach (var known in Defaults)
-        {
-            if (string.Equals(name, known, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public static bool IsSensitive(string name) => FieldNames.Contains(Defaults, name) || (!s_declared.IsEmpty && s_declared.ContainsKey(name));
 }

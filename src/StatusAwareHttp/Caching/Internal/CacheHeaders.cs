@@ -57,22 +57,7 @@ internal static class CacheHeaders
     }
 
     /// <summary>Whether the caller made the request conditional or partial itself (it then passes through untouched).</summary>
-    public static bool IsConditionalOrRange(HttpRequestHeaders headers)
-    {
-        // One pass over the (few) fields the request has, rather than a lookup by name of each of the six.
-        foreach (var field in headers.NonValidated)
-        {
-            foreach (var name in s_conditionalOrRange)
-            {
-                if (string.Equals(field.Key, name, StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
+    public static bool IsConditionalOrRange(HttpRequestHeaders headers) => FieldNames.AnyOf(headers.NonValidated, s_conditionalOrRange);
 
     /// <summary>
     /// The response's <c>Cache-Control</c> read from its header lines as <see cref="StoredResponse.Parse(int, IReadOnlyList{KeyValuePair{string, string}})"/>
@@ -158,7 +143,7 @@ internal static class CacheHeaders
     }
 
     private static bool IsKept(string name, string[]? connectionNamed) =>
-        !s_hopByHop.Contains(name) && (connectionNamed is null || !IsNamedIn(connectionNamed, name));
+        !s_hopByHop.Contains(name) && (connectionNamed is null || !FieldNames.Contains(connectionNamed, name));
 
     private static int CountLines(HttpHeadersNonValidated headers, string[]? connectionNamed)
     {
@@ -185,19 +170,6 @@ internal static class CacheHeaders
         }
 
         return at;
-    }
-
-    private static bool IsNamedIn(string[] names, string name)
-    {
-        foreach (var named in names)
-        {
-            if (string.Equals(named, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>

@@ -186,23 +186,6 @@ internal static class CacheKeys
         return string.Equals(Normalise(name, lines), storedValue, StringComparison.Ordinal);
     }
 
-    /// <summary>Whether the request has any of <paramref name="names"/>: one pass over its (few) fields, no lookup by name.</summary>
-    private static bool HasAny(HttpRequestHeaders headers, string[] names)
-    {
-        foreach (var field in headers.NonValidated)
-        {
-            foreach (var name in names)
-            {
-                if (string.Equals(field.Key, name, StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>
     /// §4.1 normalisation: the field lines joined as one list, members trimmed and separated by ", ", lower-cased
     /// for the fields whose values are case-insensitive; credentials become their hash.
@@ -252,7 +235,7 @@ internal static class CacheKeys
 
     private static bool TryHashCredentials(HttpRequestHeaders headers, Span<byte> hash, string[] credentialHeaders)
     {
-        if (!HasAny(headers, credentialHeaders))
+        if (!StatusAwareHttp.Internal.FieldNames.AnyOf(headers.NonValidated, credentialHeaders))
         {
             return false;
         }
