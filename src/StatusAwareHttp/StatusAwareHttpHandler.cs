@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StatusAwareHttp.Caching;
@@ -82,11 +83,14 @@ public sealed class StatusAwareHttpHandler : DelegatingHandler
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
-        base.Dispose(disposing);
+        // What the handler made goes first (background revalidations stop, a store writes what it still holds), then
+        // the handlers and the inner handler.
         if (disposing)
         {
             _services.Dispose();
         }
+
+        base.Dispose(disposing);
     }
 
     private static ServiceProvider BuildServices(string name, Action<StatusHandlingOptions>? configure, StatusAwareHttpHandlerServices given)
@@ -115,8 +119,46 @@ public sealed class StatusAwareHttpHandler : DelegatingHandler
             collection.AddKeyedSingleton(name, store);
         }
 
-        collection.AddHttpClient(name).AddStatusHandling(configure);
-        return collection.BuildServiceProvider();
+        var client = collection.AddHttpClient(name).AddStatusHandling(configure);
+        if (given.ConfigureClient is { } configureClient)
+        {
+            var factorySettings = CountFactorySettings(collection);
+            configureClient(client);
+            if (CountFactorySettings(collection) != factorySettings)
+            {
+                throw new ArgumentException(
+                    "StatusAwareHttpHandlerServices.ConfigureClient added message handlers or HttpClient settings, which a handler made without IHttpClientFactory cannot use; register stores, coordination and their options there only.",
+                    nameof(given));
+            }
+        }
+
+        var provider = collection.BuildServiceProvider();
+        try
+        {
+            // What IHost does at start: every option registered with ValidateOnStart (the stores' too) is checked now.
+            provider.GetService<IStartupValidator>()?.Validate();
+        }
+        catch
+        {
+            provider.Dispose();
+            throw;
+        }
+
+        return provider;
+    }
+
+    private static int CountFactorySettings(IServiceCollection services)
+    {
+        var count = 0;
+        foreach (var descriptor in services)
+        {
+            if (descriptor.ServiceType == typeof(IConfigureOptions<HttpClientFactoryOptions>))
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>Stands between the pipeline and an inner handler that the caller keeps: disposing it leaves the inner one alone.</summary>

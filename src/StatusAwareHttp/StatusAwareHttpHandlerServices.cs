@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StatusAwareHttp.Caching;
 
@@ -31,6 +32,21 @@ public sealed class StatusAwareHttpHandlerServices
     /// <see langword="null"/>, a memory store of <see cref="CacheOptions.MaxTotalBytes"/> owned and disposed by the handler.
     /// </summary>
     public IHttpCacheStore? CacheStore { get; init; }
+
+    /// <summary>
+    /// Gets the library's own registrations to add to the handler's client, as on a client of <c>IHttpClientFactory</c>:
+    /// a persistent or shared store (<c>client =&gt; client.UseSqliteHttpCache()</c>, or
+    /// <c>client.UseDistributedHttpCache()</c> with an <c>IDistributedCache</c> added to <c>client.Services</c>), farm
+    /// coordination, their options. Default: <see langword="null"/>, the memory store.
+    /// </summary>
+    /// <remarks>
+    /// The builder belongs to a container of the handler's own: what these registrations make (a store, a Redis
+    /// connection) is made by the handler, validated when it is created, and disposed with it (before the inner
+    /// handler, so a store writes what it holds first). Message handlers and <see cref="HttpClient"/> settings have
+    /// no place here (the handler is not made by <c>IHttpClientFactory</c>): adding any throws at creation. A
+    /// <see cref="CacheStore"/> given as well wins over a store registered here.
+    /// </remarks>
+    public Action<IHttpClientBuilder>? ConfigureClient { get; init; }
 
     /// <summary>
     /// Gets a value indicating whether disposing the handler disposes the inner handler too, as a

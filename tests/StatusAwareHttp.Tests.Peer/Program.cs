@@ -6,8 +6,17 @@
 //
 // It then waits for a line on stdin (or its end) before it exits, so that the test can see the entry written to
 // Redis first (the cache writes it once the body has been read).
+//
+// "lifecycle <store> <exit> <url|-> [redis configuration]" instead starts an app, sends at most one GET and ends it
+// the way <exit> says (see Lifecycle.cs); the test asserts the exit code and that nothing reached stderr.
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using StatusAwareHttp.Tests.Peer;
+
+if (args.Length > 0 && args[0] == "lifecycle")
+{
+    return await Lifecycle.RunAsync(args[1..]);
+}
 
 if (args.Length != 2)
 {

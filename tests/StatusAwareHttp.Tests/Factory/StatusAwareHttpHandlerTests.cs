@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StatusAwareHttp.Caching;
@@ -165,6 +167,61 @@ public sealed class StatusAwareHttpHandlerTests
         Assert.Equal("arrived", await afterwards.GetStringAsync(server.Url("/to")));
     }
 
+    [Fact]
+    public async Task ConfigureClient_gives_the_handler_a_distributed_store_that_it_makes_and_disposes()
+    {
+        await using var server = await StartOrigin();
+        DisposalWatchingDistributedCache? made = null;
+        var handler = StatusAwareHttpHandler.Create(new SocketsHttpHandler(), services: new StatusAwareHttpHandlerServices
+        {
+            ConfigureClient = client =>
+            {
+                client.Services.AddSingleton<IDistributedCache>(_ => made = new DisposalWatchingDistributedCache());
+                client.UseDistributedHttpCache();
+            },
+        });
+        using (var client = new HttpClient(handler))
+        {
+            Assert.Equal("version 1", await client.GetStringAsync(server.Url("/cached")));
+            Assert.Equal("version 1", await client.GetStringAsync(server.Url("/cached")));
+            Assert.NotNull(made);
+            Assert.True(made.Writes > 0, "the entry went to the distributed cache");
+            Assert.False(made.Disposed);
+        }
+
+        Assert.Equal(1, server.CountFor("/cached"));
+        Assert.True(made.Disposed, "what the handler made is disposed with it");
+    }
+
+    [Fact]
+    public void ConfigureClient_that_adds_a_message_handler_is_refused_at_creation()
+    {
+        using var inner = new SocketsHttpHandler();
+        var services = new StatusAwareHttpHandlerServices { ConfigureClient = client => client.AddHttpMessageHandler(() => new PassThroughHandler()) };
+
+        var refused = Assert.Throws<ArgumentException>(() => StatusAwareHttpHandler.Create(inner, services: services));
+
+        Assert.Contains("ConfigureClient", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_invalid_store_option_from_ConfigureClient_throws_at_creation()
+    {
+        using var inner = new SocketsHttpHandler();
+        var services = new StatusAwareHttpHandlerServices
+        {
+            ConfigureClient = client =>
+            {
+                client.Services.AddDistributedMemoryCache();
+                client.UseDistributedHttpCache(o => o.OperationTimeout = TimeSpan.Zero);
+            },
+        };
+
+        var invalid = Assert.Throws<OptionsValidationException>(() => StatusAwareHttpHandler.Create(inner, services: services));
+
+        Assert.Contains("OperationTimeout", invalid.Message, StringComparison.Ordinal);
+    }
+
     private sealed class DisposalWatchingStore : IHttpCacheStore, IDisposable
     {
         private readonly RecordingStore _inner = new();
@@ -179,6 +236,46 @@ public sealed class StatusAwareHttpHandlerTests
             _inner.SetAsync(key, entries, timeToLive, cancellationToken);
 
         public ValueTask RemoveAsync(string key, CancellationToken cancellationToken) => _inner.RemoveAsync(key, cancellationToken);
+
+        public void Dispose() => Disposed = true;
+    }
+
+    private sealed class PassThroughHandler : DelegatingHandler
+    {
+    }
+
+    private sealed class DisposalWatchingDistributedCache : IDistributedCache, IDisposable
+    {
+        private readonly MemoryDistributedCache _inner = new(Options.Create(new MemoryDistributedCacheOptions()));
+        private int _writes;
+
+        public bool Disposed { get; private set; }
+
+        public int Writes => Volatile.Read(ref _writes);
+
+        public byte[]? Get(string key) => _inner.Get(key);
+
+        public Task<byte[]?> GetAsync(string key, CancellationToken token = default) => _inner.GetAsync(key, token);
+
+        public void Refresh(string key) => _inner.Refresh(key);
+
+        public Task RefreshAsync(string key, CancellationToken token = default) => _inner.RefreshAsync(key, token);
+
+        public void Remove(string key) => _inner.Remove(key);
+
+        public Task RemoveAsync(string key, CancellationToken token = default) => _inner.RemoveAsync(key, token);
+
+        public void Set(string key, byte[] value, DistributedCacheEntryOptions options)
+        {
+            Interlocked.Increment(ref _writes);
+            _inner.Set(key, value, options);
+        }
+
+        public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default)
+        {
+            Interlocked.Increment(ref _writes);
+            return _inner.SetAsync(key, value, options, token);
+        }
 
         public void Dispose() => Disposed = true;
     }

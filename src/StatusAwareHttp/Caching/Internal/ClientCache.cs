@@ -28,6 +28,7 @@ internal sealed class ClientCache : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationToken _stoppingToken;
     private readonly bool _ownsStore;
+    private int _disposed;
     private bool _offline;
     private int _waiting;
     private int _running;
@@ -220,8 +221,14 @@ internal sealed class ClientCache : IDisposable
         }
     }
 
+    /// <summary>Stops the background revalidations and disposes the store it owns; a second call does nothing.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _stopping.Dispose();
         if (_ownsStore)
