@@ -1,8 +1,10 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StatusAwareHttp.Caching;
 using StatusAwareHttp.Redis;
 using StatusAwareHttp.Redis.Internal;
+using StatusAwareHttp.Shared;
 using StatusAwareHttp.Retries;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -26,6 +28,8 @@ public static partial class RedisCoordinationHttpClientBuilderExtensions
     /// <param name="builder">The client's builder.</param>
     /// <param name="configure">Changes to the defaults; <see langword="null"/> keeps them.</param>
     /// <returns>The same <paramref name="builder"/>, for chaining.</returns>
+    // UseRedisCoordination(null) means "the defaults", not a null configuration section.
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
     public static IHttpClientBuilder UseRedisCoordination(this IHttpClientBuilder builder, Action<RedisCoordinationOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -71,4 +75,39 @@ public static partial class RedisCoordinationHttpClientBuilderExtensions
 
     private static RedisCoordinationOptions Enabled(IServiceProvider provider, object? key) =>
         provider.GetRequiredService<IOptionsMonitor<RedisCoordinationOptions>>().Get((string)key!);
+
+    /// <summary>
+    /// Coordinates this client across a farm through Redis, as <see cref="UseRedisCoordination(IHttpClientBuilder, Action{RedisCoordinationOptions}?)"/> does, with its options bound from a configuration section laid out as <see cref="RedisCoordinationOptions"/>
+    /// (keys such as <c>Configuration</c>, <c>LeaseTime</c>). A value that does not convert, fails validation, or a key the options do not
+    /// have stops the app at start-up with a message naming the setting. Durations are written as configuration
+    /// writes a <see cref="TimeSpan"/>, <c>[d.]hh:mm:ss[.fffffff]</c> (<c>"00:00:05"</c> is 5 seconds).
+    /// </summary>
+    /// <param name="builder">The client's builder.</param>
+    /// <param name="section">The section that holds the options, such as <c>configuration.GetSection("RedisCoordination")</c>.</param>
+    /// <returns>The same <paramref name="builder"/>, for chaining.</returns>
+    public static IHttpClientBuilder UseRedisCoordination(this IHttpClientBuilder builder, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        return builder.UseRedisCoordination(options => ConfigurationKeys.Bind(section, s => s.Bind(options, ConfigurationKeys.Strict)));
+    }
+
+    /// <summary>
+    /// Coordinates this client across a farm through Redis, as <see cref="UseRedisCoordination(IHttpClientBuilder, Action{RedisCoordinationOptions}?)"/> does, with its options bound from a configuration section as
+    /// <see cref="UseRedisCoordination(IHttpClientBuilder, IConfigurationSection)"/> does, then changed by
+    /// <paramref name="configure"/>, which runs after the binding.
+    /// </summary>
+    /// <param name="builder">The client's builder.</param>
+    /// <param name="section">The section that holds the options.</param>
+    /// <param name="configure">Changes applied after the binding.</param>
+    /// <returns>The same <paramref name="builder"/>, for chaining.</returns>
+    public static IHttpClientBuilder UseRedisCoordination(this IHttpClientBuilder builder, IConfigurationSection section, Action<RedisCoordinationOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(configure);
+        return builder.UseRedisCoordination(options =>
+        {
+            ConfigurationKeys.Bind(section, s => s.Bind(options, ConfigurationKeys.Strict));
+            configure(options);
+        });
+    }
 }

@@ -1,8 +1,10 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StatusAwareHttp.Caching;
 using StatusAwareHttp.Caching.Sqlite;
 using StatusAwareHttp.Caching.Sqlite.Internal;
+using StatusAwareHttp.Shared;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -23,6 +25,8 @@ public static class SqliteHttpCacheHttpClientBuilderExtensions
     /// <param name="builder">The client's builder.</param>
     /// <param name="configure">Changes to the defaults (<see cref="SqliteHttpCacheOptions.Path"/> among them); <see langword="null"/> keeps them.</param>
     /// <returns>The same <paramref name="builder"/>, for chaining.</returns>
+    // UseSqliteHttpCache(null) means "the defaults", not a null configuration section.
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
     public static IHttpClientBuilder UseSqliteHttpCache(this IHttpClientBuilder builder, Action<SqliteHttpCacheOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -60,6 +64,41 @@ public static class SqliteHttpCacheHttpClientBuilderExtensions
         {
             options.Path = path;
             configure?.Invoke(options);
+        });
+    }
+
+    /// <summary>
+    /// Keeps this client's HTTP cache in a SQLite file, as <see cref="UseSqliteHttpCache(IHttpClientBuilder, Action{SqliteHttpCacheOptions}?)"/> does, with its options bound from a configuration section laid out as <see cref="SqliteHttpCacheOptions"/>
+    /// (keys such as <c>Path</c>, <c>MaxTotalBytes</c>). A value that does not convert, fails validation, or a key the options do not
+    /// have stops the app at start-up with a message naming the setting. Durations are written as configuration
+    /// writes a <see cref="TimeSpan"/>, <c>[d.]hh:mm:ss[.fffffff]</c> (<c>"00:00:05"</c> is 5 seconds).
+    /// </summary>
+    /// <param name="builder">The client's builder.</param>
+    /// <param name="section">The section that holds the options, such as <c>configuration.GetSection("HttpCache")</c>.</param>
+    /// <returns>The same <paramref name="builder"/>, for chaining.</returns>
+    public static IHttpClientBuilder UseSqliteHttpCache(this IHttpClientBuilder builder, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        return builder.UseSqliteHttpCache(options => ConfigurationKeys.Bind(section, s => s.Bind(options, ConfigurationKeys.Strict)));
+    }
+
+    /// <summary>
+    /// Keeps this client's HTTP cache in a SQLite file, as <see cref="UseSqliteHttpCache(IHttpClientBuilder, Action{SqliteHttpCacheOptions}?)"/> does, with its options bound from a configuration section as
+    /// <see cref="UseSqliteHttpCache(IHttpClientBuilder, IConfigurationSection)"/> does, then changed by
+    /// <paramref name="configure"/>, which runs after the binding.
+    /// </summary>
+    /// <param name="builder">The client's builder.</param>
+    /// <param name="section">The section that holds the options.</param>
+    /// <param name="configure">Changes applied after the binding.</param>
+    /// <returns>The same <paramref name="builder"/>, for chaining.</returns>
+    public static IHttpClientBuilder UseSqliteHttpCache(this IHttpClientBuilder builder, IConfigurationSection section, Action<SqliteHttpCacheOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(configure);
+        return builder.UseSqliteHttpCache(options =>
+        {
+            ConfigurationKeys.Bind(section, s => s.Bind(options, ConfigurationKeys.Strict));
+            configure(options);
         });
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using StatusAwareHttp.Shared;
 using StatusAwareHttp;
 using StatusAwareHttp.Authentication;
 using StatusAwareHttp.Retries;
@@ -14,6 +15,9 @@ public static partial class StatusHandlingHttpClientBuilderExtensions
     /// the default statuses instead of adding to them. Values that do not convert, or fail validation, stop the app at
     /// start-up with a message naming the setting. Of <c>Authentication</c>, only <c>Enabled</c>,
     /// <c>AllowBasicOverHttp</c> and <c>MaxChallengeResponses</c> are read: credentials and token providers are set in code.
+    /// A key the options do not have (a misspelling) stops the app at start-up too, naming the key's path. Durations
+    /// are written as configuration writes a <see cref="TimeSpan"/>, <c>[d.]hh:mm:ss[.fffffff]</c> (<c>"00:00:30"</c>
+    /// is 30 seconds); a bare number is read as days.
     /// </summary>
     /// <param name="builder">The client's builder.</param>
     /// <param name="section">The section that holds the options, such as <c>configuration.GetSection("StatusHandling")</c>.</param>
@@ -49,11 +53,23 @@ public static partial class StatusHandlingHttpClientBuilderExtensions
         });
     }
 
+    private static readonly string[] SectionKeys =
+    [
+        nameof(StatusHandlingOptions.Redirects), nameof(StatusHandlingOptions.Cache), nameof(StatusHandlingOptions.Retries),
+        nameof(StatusHandlingOptions.Errors), nameof(StatusHandlingOptions.SensitiveHeaders), nameof(StatusHandlingOptions.Authentication),
+    ];
+
+    private static readonly string[] AuthenticationKeys =
+    [
+        nameof(AuthenticationOptions.Enabled), nameof(AuthenticationOptions.AllowBasicOverHttp), nameof(AuthenticationOptions.MaxChallengeResponses),
+    ];
+
     private static void Bind(IConfigurationSection section, StatusHandlingOptions options)
     {
-        section.GetSection(nameof(StatusHandlingOptions.Redirects)).Bind(options.Redirects);
-        section.GetSection(nameof(StatusHandlingOptions.Cache)).Bind(options.Cache);
-        section.GetSection(nameof(StatusHandlingOptions.Errors)).Bind(options.Errors);
+        ConfigurationKeys.ThrowOnUnknown(section, SectionKeys);
+        ConfigurationKeys.Bind(section.GetSection(nameof(StatusHandlingOptions.Redirects)), s => s.Bind(options.Redirects, ConfigurationKeys.Strict));
+        ConfigurationKeys.Bind(section.GetSection(nameof(StatusHandlingOptions.Cache)), s => s.Bind(options.Cache, ConfigurationKeys.Strict));
+        ConfigurationKeys.Bind(section.GetSection(nameof(StatusHandlingOptions.Errors)), s => s.Bind(options.Errors, ConfigurationKeys.Strict));
 
         // Configured sensitive headers are added to the default ones (a list can only widen what is kept secret).
         foreach (var header in section.GetSection(nameof(StatusHandlingOptions.SensitiveHeaders)).GetChildren())
@@ -72,10 +88,11 @@ public static partial class StatusHandlingHttpClientBuilderExtensions
             options.Retries.StatusCodes = new HashSet<int>();
         }
 
-        retries.Bind(options.Retries);
+        ConfigurationKeys.Bind(retries, s => s.Bind(options.Retries, ConfigurationKeys.Strict));
 
         // Credentials, token providers and authenticators are objects set in code; only the switches come from here.
         var authentication = section.GetSection(nameof(StatusHandlingOptions.Authentication));
+        ConfigurationKeys.ThrowOnUnknown(authentication, AuthenticationKeys);
         var auth = options.Authentication;
         auth.Enabled = authentication.GetValue(nameof(AuthenticationOptions.Enabled), auth.Enabled);
         auth.AllowBasicOverHttp = authentication.GetValue(nameof(AuthenticationOptions.AllowBasicOverHttp), auth.AllowBasicOverHttp);
