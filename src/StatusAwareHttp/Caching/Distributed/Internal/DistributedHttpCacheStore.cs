@@ -30,7 +30,7 @@ namespace StatusAwareHttp.Caching.Distributed.Internal;
 /// for the caller's own cancellation.
 /// </para>
 /// </remarks>
-internal sealed class DistributedHttpCacheStore : IHttpCacheStore, IDisposable
+internal sealed partial class DistributedHttpCacheStore : IHttpCacheStore, IDisposable
 {
     public const int MaxPendingRemovals = 10_000;
 
