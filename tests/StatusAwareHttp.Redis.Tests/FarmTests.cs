@@ -22,7 +22,7 @@ public sealed class FarmTests(ITestOutputHelper output)
     public async Task A_cold_burst_across_four_instances_makes_at_most_two_origin_requests()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var origin = await Origin.StartAsync(holdUntil: Instances);
+        await using var origin = await FarmOrigin.StartAsync(holdUntil: Instances);
         var peers = await StartPeersAsync(redis, coordinate: true, origin, Instances);
         try
         {
@@ -42,7 +42,7 @@ public sealed class FarmTests(ITestOutputHelper output)
     public async Task Without_coordination_every_instance_goes_to_the_origin()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var origin = await Origin.StartAsync(holdUntil: Instances);
+        await using var origin = await FarmOrigin.StartAsync(holdUntil: Instances);
         var peers = await StartPeersAsync(redis, coordinate: false, origin, Instances);
         try
         {
@@ -62,7 +62,7 @@ public sealed class FarmTests(ITestOutputHelper output)
     public async Task A_429_with_Retry_After_on_one_instance_holds_the_others_for_the_window_then_they_resume()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var origin = await Origin.StartAsync(holdUntil: 1);
+        await using var origin = await FarmOrigin.StartAsync(holdUntil: 1);
         var peers = await StartPeersAsync(redis, coordinate: true, origin, Instances);
         try
         {
@@ -96,7 +96,7 @@ public sealed class FarmTests(ITestOutputHelper output)
     {
         var leaseTime = TimeSpan.FromSeconds(3);
         await using var redis = await RedisServer.StartAsync();
-        await using var origin = await Origin.StartAsync(holdUntil: 1);
+        await using var origin = await FarmOrigin.StartAsync(holdUntil: 1);
         var peers = await StartPeersAsync(redis, coordinate: true, origin, 3, leaseTime);
         try
         {
@@ -129,7 +129,7 @@ public sealed class FarmTests(ITestOutputHelper output)
     public async Task When_Redis_dies_every_request_still_succeeds()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var origin = await Origin.StartAsync(holdUntil: 1);
+        await using var origin = await FarmOrigin.StartAsync(holdUntil: 1);
         var peers = await StartPeersAsync(redis, coordinate: true, origin, 2);
         try
         {
@@ -148,10 +148,10 @@ public sealed class FarmTests(ITestOutputHelper output)
     }
 
     [RedisFact]
-    public async Task An_uncontended_miss_costs_one_lease_call_on_its_path_and_a_hit_none()
+    public async Task An_uncontended_miss_costs_one_lease_script_on_its_path_and_a_hit_none()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var origin = await Origin.StartAsync(holdUntil: 1);
+        await using var origin = await FarmOrigin.StartAsync(holdUntil: 1);
         var peers = await StartPeersAsync(redis, coordinate: true, origin, 1);
         try
         {
@@ -159,15 +159,18 @@ public sealed class FarmTests(ITestOutputHelper output)
             var before = await CommandsAsync(connection);
             await peers[0].SendAsync($"get {origin.Url("/uncontended")} 1");
             await peers[0].WaitForResultAsync(1);
-            // The release runs after the body was stored, off the request's path: waited for here by its own count.
-            var afterMiss = await WaitForCommandsAsync(connection, c => Delta(before, c, "eval") + Delta(before, c, "evalsha") >= 1);
+            // One script on the path (TIME, SET NX PX); the release, a second script, runs after the body was stored,
+            // off the request's path: waited for here by its own count.
+            var afterMiss = await WaitForCommandsAsync(connection, c => Delta(before, c, "eval") + Delta(before, c, "evalsha") >= 2);
             await peers[0].SendAsync($"get {origin.Url("/uncontended")} 1");
             await peers[0].WaitForResultAsync(2);
             var afterHit = await CommandsAsync(connection);
 
             output.WriteLine($"miss: {Describe(before, afterMiss)}; hit: {Describe(afterMiss, afterHit)}");
             Assert.Equal(1, Delta(before, afterMiss, "set"));
-            Assert.Equal(0, Delta(before, afterMiss, "exists"));
+            Assert.Equal(2, Delta(before, afterMiss, "eval") + Delta(before, afterMiss, "evalsha"));
+            // No poll, and no look at a holder (PTTL is read only when the lease is taken).
+            Assert.Equal(0, Delta(before, afterMiss, "exists") + Delta(before, afterMiss, "pttl"));
             Assert.Equal(0, Delta(afterMiss, afterHit, "set") + Delta(afterMiss, afterHit, "eval") + Delta(afterMiss, afterHit, "evalsha") + Delta(afterMiss, afterHit, "exists"));
             Assert.Equal(1, origin.Count("/uncontended"));
         }
@@ -217,7 +220,7 @@ public sealed class FarmTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<FarmPeer[]> StartPeersAsync(RedisServer redis, bool coordinate, Origin origin, int count, TimeSpan? leaseTime = null)
+    private static async Task<FarmPeer[]> StartPeersAsync(RedisServer redis, bool coordinate, FarmOrigin origin, int count, TimeSpan? leaseTime = null)
     {
         var peers = new List<FarmPeer>();
         try
@@ -271,99 +274,6 @@ public sealed class FarmTests(ITestOutputHelper output)
         foreach (var peer in peers)
         {
             await peer.DisposeAsync();
-        }
-    }
-
-    /// <summary>
-    /// The origin: <c>/cold</c> is held until <c>holdUntil</c> requests arrived (or 3 seconds passed) so that the
-    /// instances that would go to it overlap; <c>/limited</c> answers its first request 429 with <c>Retry-After: 5</c>;
-    /// <c>/hang-first</c> never answers its first request; everything else is cacheable for a minute.
-    /// </summary>
-    private sealed class Origin : IAsyncDisposable
-    {
-        private readonly ConcurrentQueue<(string Path, string Peer, TimeSpan At)> _arrivals = new();
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private readonly TaskCompletionSource _enough = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private LoopbackServer? _server;
-        private int _cold;
-        private int _limited;
-        private int _hanging;
-
-        public TaskCompletionSource<TimeSpan> LimitedAt { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public TaskCompletionSource FirstHanging { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public static async Task<Origin> StartAsync(int holdUntil)
-        {
-            var origin = new Origin();
-            origin._server = await LoopbackServer.StartAsync(app => origin.Map(app, holdUntil));
-            return origin;
-        }
-
-        public Uri Url(string path) => _server!.Url(path);
-
-        public int Count(string path) => _arrivals.Count(a => a.Path == path);
-
-        public (string Peer, TimeSpan At)[] Arrivals(string path) => [.. _arrivals.Where(a => a.Path == path).Select(a => (a.Peer, a.At))];
-
-        public async ValueTask DisposeAsync() => await _server!.DisposeAsync();
-
-        private static Task Cacheable(HttpContext context)
-        {
-            context.Response.Headers.CacheControl = "max-age=60";
-            return context.Response.WriteAsync("cached body");
-        }
-
-        private void Map(WebApplication app, int holdUntil)
-        {
-            app.Use(async (context, next) =>
-            {
-                _arrivals.Enqueue((context.Request.Path.Value!, context.Request.Headers["X-Peer"].ToString(), _clock.Elapsed));
-                await next(context);
-            });
-            app.MapGet("/cold", async context =>
-            {
-                if (Interlocked.Increment(ref _cold) >= holdUntil)
-                {
-                    _enough.TrySetResult();
-                }
-
-                // Holds the response so that instances which would each go to the origin all do before any answer.
-                // At most 3 s (the coordinated instances never reach the count): a cap on the wait for the signal.
-                try
-                {
-                    await _enough.Task.WaitAsync(TimeSpan.FromSeconds(3), context.RequestAborted);
-                }
-                catch (TimeoutException)
-                {
-                }
-                await Cacheable(context);
-            });
-            app.MapGet("/limited", context =>
-            {
-                if (Interlocked.Increment(ref _limited) == 1)
-                {
-                    context.Response.StatusCode = 429;
-                    context.Response.Headers.RetryAfter = "5";
-                    LimitedAt.TrySetResult(_clock.Elapsed);
-                    return Task.CompletedTask;
-                }
-
-                context.Response.Headers.CacheControl = "no-store";
-                return context.Response.WriteAsync("answered");
-            });
-            app.MapGet("/hang-first", async context =>
-            {
-                if (Interlocked.Increment(ref _hanging) == 1)
-                {
-                    FirstHanging.TrySetResult();
-                    await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
-                    return;
-                }
-
-                await Cacheable(context);
-            });
-            app.MapGet("/{**rest}", Cacheable);
         }
     }
 }

@@ -20,6 +20,8 @@ public sealed class OptionsTests
         { "BreakDuration", o => o.BreakDuration = TimeSpan.FromMilliseconds(500) },
         { "KeyPrefix", o => o.KeyPrefix = string.Empty },
         { "Configuration", o => o.Configuration = " " },
+        { "Configuration", o => o.Configuration = "127.0.0.1:6379,no-such-keyword=1" },
+        { "Configuration", o => o.Configuration = "password=pw-never-quoted" },
     };
 
     [Theory]
@@ -33,6 +35,7 @@ public sealed class OptionsTests
 
         Assert.True(result.Failed);
         Assert.Contains($"RedisCoordination.{option} of HttpClient 'farm'", result.FailureMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("pw-never-quoted", result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]

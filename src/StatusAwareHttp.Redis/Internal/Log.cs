@@ -28,4 +28,16 @@ internal static partial class Log
 
     [LoggerMessage(807, LogLevel.Debug, "Farm coordination of HttpClient '{Client}': ignored a gate message that could not be read.")]
     public static partial void BadMessage(ILogger logger, string client);
+
+    [LoggerMessage(808, LogLevel.Warning, "Farm coordination of HttpClient '{Client}': Redis at {Host} cannot be reached (not connected within the operation timeout, or the connection was lost); this instance decides alone until it answers.")]
+    public static partial void Unreachable(ILogger logger, string client, string host, Exception? exception);
+
+    [LoggerMessage(809, LogLevel.Information, "Farm coordination of HttpClient '{Client}': Redis at {Host} answers; coordinating again.")]
+    public static partial void Reachable(ILogger logger, string client, string host);
+
+    [LoggerMessage(810, LogLevel.Debug, "Farm coordination of HttpClient '{Client}': Redis is left alone (open circuit); this {Operation} decides alone.")]
+    public static partial void LeftAlone(ILogger logger, string client, string operation);
+
+    [LoggerMessage(811, LogLevel.Information, "Farm coordination of HttpClient '{Client}': took over a lease {Reason}.")]
+    public static partial void TookOver(ILogger logger, string client, string reason);
 }

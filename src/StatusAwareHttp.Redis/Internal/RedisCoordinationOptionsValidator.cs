@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace StatusAwareHttp.Redis.Internal;
 
@@ -22,8 +23,25 @@ internal sealed class RedisCoordinationOptionsValidator : IValidateOptions<Redis
         {
             failures.Add($"RedisCoordination.Configuration of HttpClient '{name}' is blank: give a configuration string, or null to use the registered IConnectionMultiplexer.");
         }
+        else if (options.Configuration is { } text && Unreadable(text) is { } reason)
+        {
+            failures.Add($"RedisCoordination.Configuration of HttpClient '{name}' cannot be used: {reason}");
+        }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Why StackExchange.Redis cannot use the configuration string (never quoting it: it may carry a password).</summary>
+    private static string? Unreadable(string configuration)
+    {
+        try
+        {
+            return ConfigurationOptions.Parse(configuration).EndPoints.Count == 0 ? "it names no server (host:port)." : null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            return ex.Message;
+        }
     }
 
     private static void Range(List<string> failures, string? name, string option, TimeSpan value, TimeSpan min, TimeSpan max)

@@ -1,4 +1,5 @@
 using System.Net;
+using Polly.CircuitBreaker;
 using StackExchange.Redis;
 using StatusAwareHttp.Retries;
 
@@ -8,7 +9,8 @@ namespace StatusAwareHttp.Redis.Internal;
 /// Farm-wide origin gates on Redis pub/sub: a gate this instance closes is published on the client's gates channel;
 /// the gates the others publish close this instance's local gate, so a request checks nothing remote. The subscription
 /// is made in the background (tried again every <see cref="RedisCoordinationOptions.BreakDuration"/> until it holds;
-/// StackExchange.Redis restores it after a reconnect); a publication that fails is logged and dropped.
+/// StackExchange.Redis restores it after a reconnect); a publication that fails is logged and dropped. Disposed any
+/// number of times (the container disposes it once per registration that returns it); never throws.
 /// </summary>
 internal sealed class RedisGateCoordinator : IOriginGateCoordinator, IDisposable
 {
@@ -17,6 +19,7 @@ internal sealed class RedisGateCoordinator : IOriginGateCoordinator, IDisposable
     private readonly List<Action<Uri, TimeSpan, HttpStatusCode>> _subscribers = [];
     private readonly Lock _sync = new();
     private Task? _subscription;
+    private bool _disposed;
 
     public RedisGateCoordinator(RedisCoordination redis) => _redis = redis;
 
@@ -31,7 +34,11 @@ internal sealed class RedisGateCoordinator : IOriginGateCoordinator, IDisposable
         lock (_sync)
         {
             _subscribers.Add(closed);
-            _subscription ??= SubscribeLoopAsync();
+            if (_subscription is null && !_disposed)
+            {
+                var token = _stopping.Token;
+                _subscription = Task.Run(() => SubscribeLoopAsync(token), CancellationToken.None);
+            }
         }
 
         return new Unsubscriber(this, closed);
@@ -39,7 +46,25 @@ internal sealed class RedisGateCoordinator : IOriginGateCoordinator, IDisposable
 
     public void Dispose()
     {
-        _stopping.Cancel();
+        lock (_sync)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        try
+        {
+            _stopping.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A callback of the subscription's wait failed while it was stopped: nothing is left to stop.
+        }
+
         _stopping.Dispose();
     }
 
@@ -47,8 +72,17 @@ internal sealed class RedisGateCoordinator : IOriginGateCoordinator, IDisposable
     {
         try
         {
-            var connection = await _redis.ConnectionAsync().ConfigureAwait(false);
+            if (await _redis.Connection.GetAsync(CancellationToken.None).ConfigureAwait(false) is not { } connection)
+            {
+                // Unreachable (logged once by the connection): the other instances learn the gate from the origin.
+                return;
+            }
+
             await _redis.Pipeline.CallAsync("publish", ct => connection.GetSubscriber().PublishAsync(_redis.GatesChannel, message).WaitAsync(ct), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (BrokenCircuitException)
+        {
+            Log.LeftAlone(_redis.Logger, _redis.ClientName, "publish");
         }
         catch (Exception ex)
         {
@@ -56,38 +90,46 @@ internal sealed class RedisGateCoordinator : IOriginGateCoordinator, IDisposable
         }
     }
 
-    private async Task SubscribeLoopAsync()
+    private async Task SubscribeLoopAsync(CancellationToken token)
     {
-        var token = _stopping.Token;
         try
         {
-            await _redis.Pipeline.Subscribe.ExecuteAsync(
-                static async (self, ct) =>
-                {
-                    try
-                    {
-                        var connection = await self._redis.ConnectionAsync().WaitAsync(ct).ConfigureAwait(false);
-                        await self._redis.Pipeline.CallAsync(
-                            "subscribe",
-                            async c =>
-                            {
-                                await connection.GetSubscriber().SubscribeAsync(self._redis.GatesChannel, (_, value) => self.OnMessage(value)).WaitAsync(c).ConfigureAwait(false);
-                                return true;
-                            },
-                            ct).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (!ct.IsCancellationRequested)
-                    {
-                        Log.CallFailed(self._redis.Logger, self._redis.ClientName, "subscribe", ex);
-                        throw;
-                    }
-                },
-                this,
-                token).ConfigureAwait(false);
+            await _redis.Pipeline.Subscribe.ExecuteAsync(static async (self, ct) => await self.TrySubscribeAsync(ct).ConfigureAwait(false), this, token).ConfigureAwait(false);
             Log.Subscribed(_redis.Logger, _redis.ClientName, _redis.GatesChannel.ToString());
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>One attempt; false (tried again later) when Redis cannot be reached or the call failed (logged).</summary>
+    private async ValueTask<bool> TrySubscribeAsync(CancellationToken cancellationToken)
+    {
+        if (await _redis.Connection.GetAsync(cancellationToken).ConfigureAwait(false) is not { } connection)
+        {
+            return false;
+        }
+
+        try
+        {
+            return await _redis.Pipeline.CallAsync(
+                "subscribe",
+                async ct =>
+                {
+                    await connection.GetSubscriber().SubscribeAsync(_redis.GatesChannel, (_, value) => OnMessage(value)).WaitAsync(ct).ConfigureAwait(false);
+                    return true;
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (BrokenCircuitException)
+        {
+            Log.LeftAlone(_redis.Logger, _redis.ClientName, "subscribe");
+            return false;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.CallFailed(_redis.Logger, _redis.ClientName, "subscribe", ex);
+            return false;
         }
     }
 

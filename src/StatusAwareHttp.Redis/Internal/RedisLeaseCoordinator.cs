@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Polly;
+using Polly.CircuitBreaker;
 using Polly.Timeout;
 using StackExchange.Redis;
 using StatusAwareHttp.Caching;
@@ -8,70 +10,72 @@ using StatusAwareHttp.Caching;
 namespace StatusAwareHttp.Redis.Internal;
 
 /// <summary>
-/// Farm-wide leases on cache keys in Redis: <c>SET lease NX PX</c> takes one; its holder releases it with a script that
-/// deletes it only while it is still its own and publishes the key on the release channel. An instance that finds it
-/// taken waits for that message (or, every <see cref="RedisCoordinationOptions.PollInterval"/>, for the key to be
-/// gone: released, or expired with a holder that died), at most <see cref="RedisCoordinationOptions.WaitTime"/>.
-/// Any failure (error, timeout, open circuit) answers <see cref="HttpCacheLease.Alone"/>.
+/// Farm-wide leases on cache keys in Redis. One script call takes a lease (<c>SET NX PX</c> of a record dated by the
+/// server's clock, <see cref="LeaseRecord"/>) or says what holds it. A holder this library did not write, one older than
+/// <see cref="RedisCoordinationOptions.LeaseTime"/> by its own record, or one without an expiry is taken over at once;
+/// another is waited for: its release message (pub/sub), or, every <see cref="RedisCoordinationOptions.PollInterval"/>,
+/// the key gone, at most until its record is <see cref="RedisCoordinationOptions.LeaseTime"/> old (then it is asked for
+/// again, and taken over) and at most <see cref="RedisCoordinationOptions.WaitTime"/>. The holder releases it with a
+/// script that deletes it only while it is still its own record and publishes the key on the release channel.
+/// Redis unreachable, a failed call, a timeout or an open circuit answer <see cref="HttpCacheLease.Alone"/>.
 /// </summary>
 internal sealed class RedisLeaseCoordinator : IHttpCacheCoordinator
 {
-    private const string ReleaseScript =
-        "if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('del', KEYS[1]) end redis.call('publish', ARGV[2], ARGV[3]) return 1";
-
     private readonly RedisCoordination _redis;
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiting = new(StringComparer.Ordinal);
     private readonly Lock _subscribeLock = new();
-    private Task? _subscribed;
+    private Task<bool>? _subscribed;
 
     public RedisLeaseCoordinator(RedisCoordination redis) => _redis = redis;
 
     public async ValueTask<HttpCacheLease> AcquireAsync(string key, CancellationToken cancellationToken)
     {
+        // Waits at most the operation timeout for a connection being made; none when Redis cannot be reached (logged once).
+        if (await _redis.Connection.GetAsync(cancellationToken).ConfigureAwait(false) is not { } connection)
+        {
+            return HttpCacheLease.Alone;
+        }
+
+        Subscribe(connection);
         var id = LeaseNames.Hash(key);
-        var leaseKey = (RedisKey)(_redis.LeasePrefix + id);
+        var lease = (RedisKey)(_redis.LeasePrefix + id);
+        var db = connection.GetDatabase();
         var options = _redis.Options;
-        var pipeline = _redis.Pipeline;
-        var operation = "lease";
+        var head = LeaseRecord.Head(Guid.NewGuid().ToString("N"));
         var released = _waiting.GetOrAdd(id, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var operation = "lease";
+        var bound = options.WaitTime;
         try
         {
-            await EnsureSubscribedAsync(cancellationToken).ConfigureAwait(false);
-            var db = (await _redis.ConnectionAsync().WaitAsync(cancellationToken).ConfigureAwait(false)).GetDatabase();
-            var token = Guid.NewGuid().ToString("N");
-            var taken = await pipeline.CallAsync(
-                operation,
-                ct => db.StringSetAsync(leaseKey, token, options.LeaseTime, When.NotExists).WaitAsync(ct),
-                cancellationToken).ConfigureAwait(false);
-            if (taken)
+            var reply = await _redis.Pipeline.CallAsync(operation, ct => LeaseScripts.AcquireAsync(db, lease, head, options.LeaseTime).WaitAsync(ct), cancellationToken).ConfigureAwait(false);
+            if (reply.Written is { } record)
             {
-                return HttpCacheLease.Acquired(() => _ = ReleaseAsync(db, leaseKey, token, id));
+                return Held(db, lease, record, id);
+            }
+
+            var judgement = LeaseRecord.Judge(reply.Type, reply.Held, reply.TtlMs, reply.NowMs, options.LeaseTime);
+            if (judgement.TakesOver)
+            {
+                operation = "takeover";
+                var taken = await _redis.Pipeline.CallAsync(operation, ct => LeaseScripts.TakeOverAsync(db, lease, reply, head, options.LeaseTime).WaitAsync(ct), cancellationToken).ConfigureAwait(false);
+                if (taken is null)
+                {
+                    // Another instance changed it meanwhile: the store is read again, and the lease asked for again.
+                    return HttpCacheLease.Released;
+                }
+
+                Log.TookOver(_redis.Logger, _redis.ClientName, judgement.Reason);
+                return Held(db, lease, taken, id);
             }
 
             Log.Waiting(_redis.Logger, _redis.ClientName);
             operation = "wait";
-            await pipeline.Wait.ExecuteAsync(
-                static async (state, ct) =>
-                {
-                    var (self, released, db, leaseKey) = state;
-                    while (true)
-                    {
-                        var tick = Task.Delay(self._redis.Options.PollInterval, self._redis.Time, ct);
-                        if (await Task.WhenAny(released.Task, tick).ConfigureAwait(false) == released.Task)
-                        {
-                            return;
-                        }
+            bound = judgement.Remaining < options.WaitTime ? judgement.Remaining : options.WaitTime;
+            if (await WaitAsync(released, db, lease, bound, cancellationToken).ConfigureAwait(false) is { } pollFailure)
+            {
+                return Alone("poll", pollFailure);
+            }
 
-                        await tick.ConfigureAwait(false);
-                        var exists = await self._redis.Pipeline.CallAsync("poll", c => db.KeyExistsAsync(leaseKey).WaitAsync(c), ct).ConfigureAwait(false);
-                        if (!exists)
-                        {
-                            return;
-                        }
-                    }
-                },
-                (this, released, db, leaseKey),
-                cancellationToken).ConfigureAwait(false);
             return HttpCacheLease.Released;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -80,13 +84,18 @@ internal sealed class RedisLeaseCoordinator : IHttpCacheCoordinator
         }
         catch (TimeoutRejectedException) when (operation == "wait")
         {
+            if (bound < options.WaitTime)
+            {
+                // The holder's record is as old as the lease time now: asked for again, the lease is taken over.
+                return HttpCacheLease.Released;
+            }
+
             Log.WaitTimedOut(_redis.Logger, _redis.ClientName, options.WaitTime);
             return HttpCacheLease.Alone;
         }
         catch (Exception ex)
         {
-            Log.CallFailed(_redis.Logger, _redis.ClientName, operation, ex);
-            return HttpCacheLease.Alone;
+            return Alone(operation, ex);
         }
         finally
         {
@@ -94,49 +103,130 @@ internal sealed class RedisLeaseCoordinator : IHttpCacheCoordinator
         }
     }
 
-    private async Task ReleaseAsync(IDatabase db, RedisKey leaseKey, string token, string id)
+    /// <summary>
+    /// Waits for the holder's release message, or for the key to be gone at a poll, at most <paramref name="bound"/>
+    /// (then throws <see cref="TimeoutRejectedException"/>); returns the failure of a poll, if one failed.
+    /// </summary>
+    private async Task<Exception?> WaitAsync(TaskCompletionSource released, IDatabase db, RedisKey lease, TimeSpan bound, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(CoordinationPipeline.WaitBound, bound);
+        try
+        {
+            return await _redis.Pipeline.Wait.ExecuteAsync(
+                static async (ctx, state) =>
+                {
+                    var (self, released, db, lease) = state;
+                    var ct = ctx.CancellationToken;
+                    while (true)
+                    {
+                        var tick = Task.Delay(self._redis.Options.PollInterval, self._redis.Time, ct);
+                        if (await Task.WhenAny(released.Task, tick).ConfigureAwait(false) == released.Task)
+                        {
+                            return null;
+                        }
+
+                        await tick.ConfigureAwait(false);
+                        try
+                        {
+                            if (!await self._redis.Pipeline.CallAsync("poll", c => db.KeyExistsAsync(lease).WaitAsync(c), ct).ConfigureAwait(false))
+                            {
+                                return null;
+                            }
+                        }
+                        catch (Exception ex) when (!ct.IsCancellationRequested)
+                        {
+                            return ex;
+                        }
+                    }
+                },
+                context,
+                (this, released, db, lease)).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private HttpCacheLease Held(IDatabase db, RedisKey lease, string record, string id) =>
+        HttpCacheLease.Acquired(() => _ = ReleaseAsync(db, lease, record, id));
+
+    private HttpCacheLease Alone(string operation, Exception exception)
+    {
+        if (exception is BrokenCircuitException)
+        {
+            Log.LeftAlone(_redis.Logger, _redis.ClientName, operation);
+        }
+        else
+        {
+            Log.CallFailed(_redis.Logger, _redis.ClientName, operation, exception);
+        }
+
+        return HttpCacheLease.Alone;
+    }
+
+    private async Task ReleaseAsync(IDatabase db, RedisKey lease, string record, string id)
     {
         try
         {
             await _redis.Pipeline.CallAsync(
                 "release",
-                ct => db.ScriptEvaluateAsync(ReleaseScript, [leaseKey], [token, (RedisValue)_redis.ReleasedChannel.ToString(), id]).WaitAsync(ct),
+                async ct =>
+                {
+                    await LeaseScripts.ReleaseAsync(db, lease, record, _redis.ReleasedChannel, id).WaitAsync(ct).ConfigureAwait(false);
+                    return true;
+                },
                 CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            // The lease expires by itself; the waiting instances see it gone at their next poll.
-            Log.CallFailed(_redis.Logger, _redis.ClientName, "release", ex);
+            // The lease expires by itself; the waiting instances see it gone at a poll, or outlived.
+            Alone("release", ex);
         }
     }
 
-    /// <summary>Subscribes to the release channel once (again after a failure): a message wakes the local waiter of its key.</summary>
-    private Task EnsureSubscribedAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Subscribes to the release channel in the background, once (again after a failure); a request never waits for
+    /// it (until it holds, a waiter sees a release at its next poll). A message wakes the local waiter of its key.
+    /// </summary>
+    private void Subscribe(IConnectionMultiplexer connection)
     {
+        if (Volatile.Read(ref _subscribed) is { } current && (!current.IsCompleted || current is { IsCompletedSuccessfully: true, Result: true }))
+        {
+            return;
+        }
+
         lock (_subscribeLock)
         {
-            if (_subscribed is null || _subscribed.IsFaulted || _subscribed.IsCanceled)
+            if (_subscribed is null || (_subscribed.IsCompleted && !(_subscribed is { IsCompletedSuccessfully: true, Result: true })))
             {
-                _subscribed = SubscribeAsync();
+                _subscribed = Task.Run(() => SubscribeAsync(connection));
             }
         }
-
-        return _subscribed.IsCompletedSuccessfully ? Task.CompletedTask : _subscribed.WaitAsync(cancellationToken);
     }
 
-    private async Task SubscribeAsync()
+    private async Task<bool> SubscribeAsync(IConnectionMultiplexer connection)
     {
-        var connection = await _redis.ConnectionAsync().ConfigureAwait(false);
         var channel = _redis.ReleasedChannel;
-        await _redis.Pipeline.CallAsync(
-            "subscribe",
-            async ct =>
-            {
-                await connection.GetSubscriber().SubscribeAsync(channel, (_, message) => OnReleased(message)).WaitAsync(ct).ConfigureAwait(false);
-                return true;
-            },
-            CancellationToken.None).ConfigureAwait(false);
-        Log.Subscribed(_redis.Logger, _redis.ClientName, channel.ToString());
+        try
+        {
+            await _redis.Pipeline.CallAsync(
+                "subscribe",
+                async ct =>
+                {
+                    await connection.GetSubscriber().SubscribeAsync(channel, (_, message) => OnReleased(message)).WaitAsync(ct).ConfigureAwait(false);
+                    return true;
+                },
+                CancellationToken.None).ConfigureAwait(false);
+            Log.Subscribed(_redis.Logger, _redis.ClientName, channel.ToString());
+            return true;
+        }
+        catch (Exception ex)
+        {
+            Alone("subscribe", ex);
+            return false;
+        }
     }
 
     private void OnReleased(RedisValue message)

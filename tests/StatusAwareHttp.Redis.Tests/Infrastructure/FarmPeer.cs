@@ -46,8 +46,68 @@ public sealed class FarmPeer : IAsyncDisposable
 
     public IReadOnlyList<string> Lines => _lines.ToArray();
 
-    /// <summary>Starts an instance and waits until it says it is warmed up.</summary>
-    public static async Task<FarmPeer> StartAsync(string redis, bool coordinate, string id, Uri warmUp, TimeSpan? leaseTime = null)
+    /// <summary>Gets how long the instance's first request (the warm-up GET) took, as the instance measured it.</summary>
+    public TimeSpan WarmUp { get; private set; }
+
+    /// <summary>
+    /// Starts an instance (a client with <c>UseDistributedHttpCache()</c>, or the memory store when <paramref name="store"/>
+    /// is <c>"memory"</c>, and <c>UseRedisCoordination()</c> when <paramref name="coordinate"/>) and waits until it says
+    /// its warm-up GET of <paramref name="warmUp"/> is done. With <paramref name="prewarm"/>, a GET through the same
+    /// handlers without the farm comes first, so that <see cref="WarmUp"/> is what the farm adds to a first request.
+    /// </summary>
+    public static async Task<FarmPeer> StartAsync(string redis, bool coordinate, string id, Uri warmUp, TimeSpan? leaseTime = null, string store = "distributed", TimeSpan? operationTimeout = null, bool prewarm = false)
+    {
+        var args = new List<string> { "farm", $"redis={redis}", $"coordinate={(coordinate ? "on" : "off")}", $"peer={id}", $"warmup={warmUp}", $"store={store}", $"prewarm={(prewarm ? "on" : "off")}" };
+        if (leaseTime is { } lease)
+        {
+            args.Add(Milliseconds("lease", lease));
+        }
+
+        if (operationTimeout is { } operation)
+        {
+            args.Add(Milliseconds("op", operation));
+        }
+
+        var peer = new FarmPeer(Process.Start(StartInfo(args)) ?? throw new InvalidOperationException("The peer did not start."), id);
+        var ready = await peer.WaitForAsync(line => line.StartsWith("#ready ", StringComparison.Ordinal));
+        peer.WarmUp = TimeSpan.FromMilliseconds(long.Parse(ready["#ready ".Length..], System.Globalization.CultureInfo.InvariantCulture));
+        return peer;
+    }
+
+    /// <summary>Runs the peer with <paramref name="args"/> to its exit (at most <see cref="Patience"/>): its exit code, stdout lines and stderr.</summary>
+    public static async Task<(int ExitCode, string[] Stdout, string Stderr)> RunToExitAsync(params string[] args)
+    {
+        using var process = Process.Start(StartInfo(args)) ?? throw new InvalidOperationException("The peer did not start.");
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(Patience);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The peer ({string.Join(' ', args)}) did not exit within {Patience}.");
+        }
+
+        return (process.ExitCode, (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), await stderr);
+    }
+
+    /// <summary>Ends stdin, which ends the instance the way an app ends (its services disposed); returns its exit code.</summary>
+    public async Task<int> EndAsync()
+    {
+        _process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(Patience);
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    private static string Milliseconds(string key, TimeSpan value) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{key}={(long)value.TotalMilliseconds}");
+
+    private static ProcessStartInfo StartInfo(IEnumerable<string> args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -56,15 +116,13 @@ public sealed class FarmPeer : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        var lease = (int)(leaseTime ?? TimeSpan.FromSeconds(10)).TotalMilliseconds;
-        foreach (var arg in new[] { DllPath(), redis, coordinate ? "on" : "off", id, lease.ToString(System.Globalization.CultureInfo.InvariantCulture), warmUp.ToString() })
+        info.ArgumentList.Add(DllPath());
+        foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
         }
 
-        var peer = new FarmPeer(Process.Start(info) ?? throw new InvalidOperationException("The peer did not start."), id);
-        await peer.WaitForAsync(line => line == "#ready");
-        return peer;
+        return info;
     }
 
     private static string DllPath()
