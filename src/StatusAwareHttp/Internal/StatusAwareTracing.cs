@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
+using StatusAwareHttp.Caching;
 
 namespace StatusAwareHttp.Internal;
 
 /// <summary>
 /// The one <see cref="ActivitySource"/> of the library, named <c>StatusAwareHttp</c>: one span per logical request
-/// (made by <see cref="TracingHandler"/>, outermost), with an event per redirect hop and per retry.
-/// Tag names follow the OpenTelemetry HTTP client semantic conventions.
+/// (made by <see cref="TracingHandler"/>, outermost, of kind Internal: the Client spans are those of the requests on
+/// the wire), with an event per redirect hop and per retry. Tag names follow the OpenTelemetry HTTP semantic conventions.
 /// </summary>
 internal static class StatusAwareTracing
 {
@@ -23,6 +24,8 @@ internal static class StatusAwareTracing
     public const string ErrorType = "error.type";
     public const string ResendCount = "http.request.resend_count";
     public const string CacheStatus = "http.response.header.cache-status";
+    public const string CacheHit = "statusawarehttp.cache.hit";
+    public const string CacheForward = "statusawarehttp.cache.fwd";
     public const string ClientName = "statusawarehttp.client";
 
     public static readonly ActivitySource Source = new(SourceName);
@@ -89,6 +92,20 @@ internal static class StatusAwareTracing
 
     /// <summary>The <c>error.type</c> of a failure: the exception's full type name.</summary>
     public static string ErrorTypeOf(Exception exception) => exception.GetType().FullName ?? exception.GetType().Name;
+
+    /// <summary>The <c>fwd</c> token of RFC 9211 §2.2 for a reason (<c>other</c> for one it does not define).</summary>
+    public static string ForwardText(HttpCacheForwardReason reason) => reason switch
+    {
+        HttpCacheForwardReason.Bypass => "bypass",
+        HttpCacheForwardReason.Method => "method",
+        HttpCacheForwardReason.UriMiss => "uri-miss",
+        HttpCacheForwardReason.VaryMiss => "vary-miss",
+        HttpCacheForwardReason.Miss => "miss",
+        HttpCacheForwardReason.Request => "request",
+        HttpCacheForwardReason.Stale => "stale",
+        HttpCacheForwardReason.Partial => "partial",
+        _ => "other",
+    };
 
     public static string StatusText(int status) => status.ToString(CultureInfo.InvariantCulture);
 }

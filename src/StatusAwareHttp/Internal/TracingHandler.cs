@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using StatusAwareHttp.Caching;
 
 namespace StatusAwareHttp.Internal;
 
@@ -7,6 +8,13 @@ namespace StatusAwareHttp.Internal;
 /// challenge, cache lookup and retry, so the spans of <c>System.Net.Http</c> nest under it and a cache hit has a
 /// span too. Costs nothing when no listener samples the source.
 /// </summary>
+/// <remarks>
+/// Of kind <see cref="ActivityKind.Internal"/>, not Client. The OpenTelemetry HTTP semantic conventions ("HTTP client
+/// span", semantic-conventions <c>docs/http/http-spans.md</c>) ask for an HTTP client span per attempt to send a
+/// request over the wire, which <c>System.Net.Http</c> makes for each request the primary handler sends, and say
+/// instrumentations "SHOULD NOT (also) emit a logical encompassing HTTP client span". A tool that counts Client spans
+/// then counts each wire request once, and a request the cache answered counts none, while this span still shows it.
+/// </remarks>
 internal sealed class TracingHandler : DelegatingHandler
 {
     private readonly string _clientName;
@@ -68,7 +76,7 @@ internal sealed class TracingHandler : DelegatingHandler
         }
 
         var method = request.Method.Method;
-        var activity = source.StartActivity(method, ActivityKind.Client);
+        var activity = source.StartActivity(method, ActivityKind.Internal);
         if (activity is null)
         {
             return null;
@@ -106,9 +114,17 @@ internal sealed class TracingHandler : DelegatingHandler
                     activity.SetStatus(ActivityStatusCode.Error);
                 }
 
-                if (response.Headers.TryGetValues("Cache-Status", out var values))
+                if (response.Headers.NonValidated.TryGetValues("Cache-Status", out var values))
                 {
                     activity.SetTag(StatusAwareTracing.CacheStatus, values.ToArray());
+                    if (response.GetCacheStatus() is { } cache)
+                    {
+                        activity.SetTag(StatusAwareTracing.CacheHit, cache.Hit);
+                        if (cache.Forwarded)
+                        {
+                            activity.SetTag(StatusAwareTracing.CacheForward, StatusAwareTracing.ForwardText(cache.ForwardReason));
+                        }
+                    }
                 }
             }
             else if (exception is not null)

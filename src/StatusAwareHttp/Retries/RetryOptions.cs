@@ -13,6 +13,9 @@ namespace StatusAwareHttp.Retries;
 /// </summary>
 public sealed class RetryOptions
 {
+    /// <summary>The most retries <see cref="MaxRetries"/> and <see cref="RetryRequestExtensions.SetMaxRetries"/> allow.</summary>
+    internal const int MaxRetriesLimit = 10;
+
     /// <summary>
     /// Gets or sets a value indicating whether transient failures are retried. Default: <see langword="true"/>.
     /// Turn it off when another handler retries (for example <c>AddStandardResilienceHandler()</c>), so that a
@@ -22,9 +25,10 @@ public sealed class RetryOptions
 
     /// <summary>
     /// Gets or sets the most retries after the first attempt. Default: 3 (so at most 4 requests). Range: 0 to 10;
-    /// 0 retries nothing, but the per-origin gate still holds requests back.
+    /// 0 retries nothing, but the per-origin gate still holds requests back. One request can have its own limit:
+    /// <c>request.SetMaxRetries(0)</c> (<see cref="RetryRequestExtensions.SetMaxRetries"/>).
     /// </summary>
-    [Range(0, 10)]
+    [Range(0, MaxRetriesLimit)]
     public int MaxRetries { get; set; } = 3;
 
     /// <summary>
@@ -97,4 +101,24 @@ public sealed class RetryOptions
     /// Default: <see langword="true"/>.
     /// </summary>
     public bool UseOriginGate { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets a predicate that can veto a retry (Polly's <c>ShouldHandle</c>, narrowed to a veto): asked for each
+    /// retry the rules would make (a transient outcome of a request that may be sent again, within
+    /// <see cref="MaxRetries"/>, the <c>Retry-After</c> cap and the time left), before the retry budget is charged;
+    /// returning <see langword="false"/> hands the response back (or rethrows the connection failure) at once. It
+    /// cannot add retries the rules refuse. Called on the thread that sends, on the synchronous <c>Send</c> path too;
+    /// keep it quick and do not block. An exception it throws goes to the caller (the response is disposed).
+    /// Set in code: a delegate is not bound from configuration. Default: <see langword="null"/> (no veto).
+    /// </summary>
+    public Func<RetryContext, bool>? ShouldRetry { get; set; }
+
+    /// <summary>
+    /// Gets or sets a callback told of each retry before its wait (Polly's <c>OnRetry</c>), with the attempt, the
+    /// delay, the reason and the response (or exception) being retried; the response is disposed when it returns.
+    /// Called after the log line (event 300) and the <c>statusawarehttp.retry.retried</c> count, on the synchronous
+    /// <c>Send</c> path too; keep it quick and do not block. An exception it throws goes to the caller and the retry
+    /// is not made. Set in code: a delegate is not bound from configuration. Default: <see langword="null"/>.
+    /// </summary>
+    public Action<RetryContext>? OnRetry { get; set; }
 }

@@ -83,6 +83,33 @@ public sealed class ParserProperties
     }
 
     [Fact]
+    public void Cache_Status_gives_a_status_or_null_for_any_header_bytes()
+    {
+        // Pieces of Cache-Status members (RFC 9211, RFC 8941 items of every kind), glued by any header characters.
+        var pieces = Gen.OneOf(
+            "StatusAwareHttp", "\"StatusAwareHttp\"", "CDN", ";", "; ", ",", ", ", "\t", " ", "=", "hit", "fwd", "fwd-status",
+            "ttl", "stored", "collapsed", "key", "detail", "uri-miss", "stale", "?0", "?1", "?", "-", "0", "304", "-5",
+            "999999999999999", "9999999999999999", "1.5", "1.2345", "\"", "\\", "\"a\\\"b\"", ":AQID:", ":", "@1", "@", "%\"a%c3\"", "%\"",
+            "(", ")", "(a b)", "*", "é");
+        var members = Gen.Frequency(
+            (4, Gen.Select(pieces.Array[0, 24], s_headerChar.Array[0, 2], (words, glue) => string.Join(new string(glue), words))),
+            (2, s_bytes.Select(bytes => System.Text.Encoding.Latin1.GetString(bytes))),
+            (1, s_headerText));
+        Sample(members, line =>
+        {
+            var status = CacheStatusParser.ParseLast(line, name => name == "StatusAwareHttp");
+            Assert.True(status is null || status.CacheName == "StatusAwareHttp");
+
+            // The same bytes as a response's field line, read by the public extension.
+            using var response = new HttpResponseMessage();
+            if (response.Headers.TryAddWithoutValidation("Cache-Status", line))
+            {
+                _ = response.GetCacheStatus();
+            }
+        });
+    }
+
+    [Fact]
     public void HTTP_dates_parse_any_text_and_a_formatted_date_reads_back()
     {
         Sample(s_headerText, text => _ = HttpDate.TryParse(text, out _));

@@ -19,6 +19,7 @@ internal sealed class CacheStatus
     public CacheStatus(string cacheName)
     {
         Identifier = Serialise(cacheName);
+        CacheStatusNames.Add(cacheName);
     }
 
     /// <summary>Gets the cache's name as an sf-token, or an sf-string when it is not a token (RFC 9211 §2).</summary>

@@ -37,4 +37,7 @@ internal static partial class Log
 
     [LoggerMessage(310, LogLevel.Information, "{Origin} answered {StatusCode}; client '{ClientName}' sends to it again.")]
     public static partial void GateOpened(ILogger logger, string origin, int statusCode, string clientName);
+
+    [LoggerMessage(311, LogLevel.Information, "Not retrying {Outcome} of {Method} {Uri}: Retries.ShouldRetry vetoed retry {Retry}; handing it back.")]
+    public static partial void Vetoed(ILogger logger, string outcome, string method, string uri, int retry);
 }

@@ -46,7 +46,8 @@ internal sealed class RetryHandler : DelegatingHandler
     private readonly TimeProvider _time;
     private readonly RetryMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly ResiliencePipeline<HttpResponseMessage>? _pipeline;
+    private readonly RetryHooks? _hooks;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
 
     public RetryHandler(string clientName, RetryOptions options, ClientRetryState state, TimeProvider time, RetryMetrics metrics, ILogger logger)
     {
@@ -64,24 +65,24 @@ internal sealed class RetryHandler : DelegatingHandler
         _time = time;
         _metrics = metrics;
         _logger = logger;
+        _hooks = RetryHooks.From(options);
 
-        // Built once per handler (IHttpClientFactory rebuilds handlers every few minutes, not per request).
-        if (_maxRetries > 0)
-        {
-            _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
-                .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-                {
-                    MaxRetryAttempts = _maxRetries,
-                    BackoffType = DelayBackoffType.Exponential,
-                    UseJitter = true,
-                    Delay = options.BaseDelay < _cap ? options.BaseDelay : _cap,
-                    MaxDelay = _cap,
-                    ShouldHandle = ShouldRetry,
-                    DelayGenerator = RetryAfterDelay,
-                    OnRetry = OnRetry,
-                })
-                .Build();
-        }
+        // Built once per handler (IHttpClientFactory rebuilds handlers every few minutes, not per request), and run only
+        // when a first outcome is worth a retry. Its own limit is the highest a request may set; ShouldRetry holds
+        // each request to its own (the client's MaxRetries, or the request's SetMaxRetries).
+        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = RetryOptions.MaxRetriesLimit,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.BaseDelay < _cap ? options.BaseDelay : _cap,
+                MaxDelay = _cap,
+                ShouldHandle = ShouldRetry,
+                DelayGenerator = RetryAfterDelay,
+                OnRetry = OnRetry,
+            })
+            .Build();
     }
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
@@ -97,6 +98,7 @@ internal sealed class RetryHandler : DelegatingHandler
     private async Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, bool async, CancellationToken cancellationToken)
     {
         var start = _time.GetTimestamp();
+        var maxRetries = request.GetMaxRetries() ?? _maxRetries;
         _budget.OnRequest();
 
         HttpResponseMessage response;
@@ -109,35 +111,34 @@ internal sealed class RetryHandler : DelegatingHandler
 
             response = async ? await base.SendAsync(request, cancellationToken).ConfigureAwait(false) : base.Send(request, cancellationToken);
         }
-        catch (Exception ex) when (_pipeline is not null && RetryPolicy.Classify(ex, cancellationToken.IsCancellationRequested) == RetryReason.ConnectionFailure)
+        catch (Exception ex) when (maxRetries > 0 && RetryPolicy.Classify(ex, cancellationToken.IsCancellationRequested) == RetryReason.ConnectionFailure)
         {
             if (!MayResend(request, RetryReason.ConnectionFailure, ex, 0))
             {
                 throw;
             }
 
-            return await RetryAsync(request, start, Outcome.FromException<HttpResponseMessage>(ex), null, async, cancellationToken).ConfigureAwait(false);
+            return await RetryAsync(new Exchange(this, request, start, maxRetries, Outcome.FromException<HttpResponseMessage>(ex), null, async), cancellationToken).ConfigureAwait(false);
         }
 
         var retryAfter = Observe(request, response);
-        if (_pipeline is null || RetryPolicy.Classify((int)response.StatusCode, _statuses) == RetryReason.None || !MayResend(request, RetryReason.Status, null, (int)response.StatusCode))
+        if (maxRetries == 0 || RetryPolicy.Classify((int)response.StatusCode, _statuses) == RetryReason.None || !MayResend(request, RetryReason.Status, null, (int)response.StatusCode))
         {
             Remember(response, retryAfter);
             return response;
         }
 
-        return await RetryAsync(request, start, Outcome.FromResult(response), retryAfter, async, cancellationToken).ConfigureAwait(false);
+        return await RetryAsync(new Exchange(this, request, start, maxRetries, Outcome.FromResult(response), retryAfter, async), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<HttpResponseMessage> RetryAsync(HttpRequestMessage request, long start, Outcome<HttpResponseMessage> first, TimeSpan? retryAfter, bool async, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> RetryAsync(Exchange exchange, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        var exchange = new Exchange(this, request, start, first, retryAfter, async);
         context.Properties.Set(s_exchangeKey, exchange);
         try
         {
-            var outcome = async
-                ? await _pipeline!.ExecuteOutcomeAsync(s_attempt, context, exchange).ConfigureAwait(false)
+            var outcome = exchange.Async
+                ? await _pipeline.ExecuteOutcomeAsync(s_attempt, context, exchange).ConfigureAwait(false)
                 : ExecuteSynchronously(context, exchange);
 
             // Retries exhausted or refused: the last response goes back (the cache outside may serve stale instead),
@@ -158,7 +159,7 @@ internal sealed class RetryHandler : DelegatingHandler
     {
         try
         {
-            return Outcome.FromResult(_pipeline!.Execute(s_attemptSync, context, exchange));
+            return Outcome.FromResult(_pipeline.Execute(s_attemptSync, context, exchange));
         }
         catch (Exception ex)
         {
@@ -203,7 +204,7 @@ internal sealed class RetryHandler : DelegatingHandler
         }
 
         var request = exchange.Request;
-        if (args.AttemptNumber >= _maxRetries)
+        if (args.AttemptNumber >= exchange.MaxRetries)
         {
             Log.GaveUp(_logger, request.Method.Method, UriRedaction.Redact(request.RequestUri), args.AttemptNumber + 1, Describe(args.Outcome));
             _metrics.Refused(RetryRefusal.Exhausted);
@@ -227,6 +228,15 @@ internal sealed class RetryHandler : DelegatingHandler
                 return new(false);
         }
 
+        // The caller's veto, for a retry the rules would make, before the budget is charged.
+        var delay = wait.Kind == RetryWaitKind.Wait ? wait.Delay : (TimeSpan?)null;
+        if (_hooks is not null && !_hooks.Allows(request, args.AttemptNumber + 1, reason, args.Outcome, delay))
+        {
+            Log.Vetoed(_logger, Describe(args.Outcome), request.Method.Method, UriRedaction.Redact(request.RequestUri), args.AttemptNumber + 1);
+            _metrics.Refused(RetryRefusal.Vetoed);
+            return new(false);
+        }
+
         if (!_budget.TryTakeRetry())
         {
             Log.BudgetSpent(_logger, Describe(args.Outcome), request.Method.Method, UriRedaction.Redact(request.RequestUri), _clientName, _budgetRatio);
@@ -235,7 +245,7 @@ internal sealed class RetryHandler : DelegatingHandler
         }
 
         exchange.Reason = reason;
-        exchange.PlannedDelay = wait.Kind == RetryWaitKind.Wait ? wait.Delay : null;
+        exchange.PlannedDelay = delay;
         exchange.DelaySource = wait.Kind != RetryWaitKind.Wait ? "backoff"
             : exchange.RetryAfter is { } own && own >= wait.Delay ? "Retry-After"
             : "origin gate";
@@ -250,12 +260,19 @@ internal sealed class RetryHandler : DelegatingHandler
         var exchange = args.Context.Properties.GetValue(s_exchangeKey, null!);
         var request = exchange.Request;
         var status = args.Outcome.Result is { } result ? (int)result.StatusCode : 0;
-        Log.Retrying(_logger, request.Method.Method, UriRedaction.Redact(request.RequestUri), Describe(args.Outcome), args.AttemptNumber + 1, _maxRetries, args.RetryDelay, exchange.DelaySource);
+        Log.Retrying(_logger, request.Method.Method, UriRedaction.Redact(request.RequestUri), Describe(args.Outcome), args.AttemptNumber + 1, exchange.MaxRetries, args.RetryDelay, exchange.DelaySource);
         _metrics.Retried(exchange.Reason, status);
         StatusAwareTracing.Retrying(exchange.Reason == RetryReason.Status ? "status" : "connection_failure", status, args.AttemptNumber + 1, args.RetryDelay);
+        try
+        {
+            _hooks?.Retrying(request, args.AttemptNumber + 1, exchange.Reason, args.Outcome, args.RetryDelay);
+        }
+        finally
+        {
+            // The dropped response goes back to the connection pool before the wait (its unread body is drained).
+            args.Outcome.Result?.Dispose();
+        }
 
-        // The dropped response goes back to the connection pool before the wait (its unread body is drained).
-        args.Outcome.Result?.Dispose();
         return default;
     }
 
@@ -404,7 +421,7 @@ internal sealed class RetryHandler : DelegatingHandler
         exception is HttpRequestException http ? $"{exception.GetType().Name} ({http.HttpRequestError})" : exception.GetType().Name;
 
     /// <summary>One request's retries: what Polly's callbacks share (held in the rented <see cref="ResilienceContext"/>).</summary>
-    private sealed class Exchange(RetryHandler handler, HttpRequestMessage request, long start, Outcome<HttpResponseMessage> first, TimeSpan? retryAfter, bool async)
+    private sealed class Exchange(RetryHandler handler, HttpRequestMessage request, long start, int maxRetries, Outcome<HttpResponseMessage> first, TimeSpan? retryAfter, bool async)
     {
         /// <summary>Gets a value indicating whether the attempts go through <c>SendAsync</c> (else <c>Send</c>).</summary>
         public bool Async { get; } = async;
@@ -414,6 +431,9 @@ internal sealed class RetryHandler : DelegatingHandler
         public HttpRequestMessage Request { get; } = request;
 
         public long Start { get; } = start;
+
+        /// <summary>Gets the most retries of this request: the client's, or the request's own (<c>SetMaxRetries</c>).</summary>
+        public int MaxRetries { get; } = maxRetries;
 
         public Outcome<HttpResponseMessage>? First { get; set; } = first;
 

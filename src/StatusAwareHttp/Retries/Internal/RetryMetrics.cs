@@ -53,6 +53,7 @@ internal sealed class RetryMetrics
         RetryRefusal.RetryAfterOverCap => "retry_after_over_cap",
         RetryRefusal.PastTimeLeft => "past_time_left",
         RetryRefusal.Budget => "budget",
+        RetryRefusal.Vetoed => "vetoed",
         _ => "other",
     };
 }

@@ -3,19 +3,6 @@ using StatusAwareHttp.Internal;
 
 namespace StatusAwareHttp.Retries.Internal;
 
-/// <summary>Why an outcome is worth another attempt.</summary>
-internal enum RetryReason
-{
-    /// <summary>Not transient: handed back (a response) or rethrown (an exception).</summary>
-    None,
-
-    /// <summary>A response whose status is in <see cref="RetryOptions.StatusCodes"/>.</summary>
-    Status,
-
-    /// <summary>A connection that failed or dropped before a response.</summary>
-    ConnectionFailure,
-}
-
 /// <summary>Why a transient outcome goes back to the caller instead of being retried.</summary>
 internal enum RetryRefusal
 {
@@ -26,6 +13,7 @@ internal enum RetryRefusal
     RetryAfterOverCap,
     PastTimeLeft,
     Budget,
+    Vetoed,
 }
 
 /// <summary>Which requests and outcomes are retried (RFC 9110 §9.2.2, §15.5.9, §15.6.3-5), as pure functions.</summary>
