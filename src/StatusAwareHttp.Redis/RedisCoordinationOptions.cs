@@ -60,4 +60,12 @@ public sealed class RedisCoordinationOptions
     /// instance decides alone, at no cost. Default: 15 seconds. Range: 1 second to 10 minutes.
     /// </summary>
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Gets or sets whether the application fails to start when Redis does not answer then (a <c>PING</c> over a
+    /// connection made for the check, within the configuration string's connect timeout, 5 seconds unless it says
+    /// otherwise; with the registered <c>IConnectionMultiplexer</c>, whether it is connected). Default:
+    /// <see langword="false"/>: the app starts, and each instance decides alone until Redis answers.
+    /// </summary>
+    public bool RequireConnectionAtStartUp { get; set; }
 }

@@ -38,6 +38,7 @@ public static partial class RedisCoordinationHttpClientBuilderExtensions
         var services = builder.Services;
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisCoordinationOptions>, RedisCoordinationOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisCoordinationOptions>, RedisConnectionValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisCoordinationOptions>, RedisStartupCheck>());
         var options = services.AddOptions<RedisCoordinationOptions>(builder.Name);
         if (configure is not null)
         {

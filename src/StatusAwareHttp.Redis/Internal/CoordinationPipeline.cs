@@ -20,6 +20,8 @@ internal sealed class CoordinationPipeline
     /// <summary>The bound of one wait for a lease, when shorter than <see cref="RedisCoordinationOptions.WaitTime"/>.</summary>
     public static readonly ResiliencePropertyKey<TimeSpan> WaitBound = new("StatusAwareHttp.Redis.WaitBound");
 
+    private readonly CircuitBreakerStateProvider _state = new();
+
     public CoordinationPipeline(RedisCoordinationOptions options, TimeProvider time, Action<string, Exception?> opened, Action closed)
     {
         var breakDuration = options.BreakDuration;
@@ -34,6 +36,7 @@ internal sealed class CoordinationPipeline
                 SamplingDuration = TimeSpan.FromSeconds(10),
                 BreakDurationGenerator = _ => new ValueTask<TimeSpan>(breakDuration),
                 ShouldHandle = static args => new ValueTask<bool>(args.Outcome.Exception is not null and not OperationCanceledException || args.Outcome.Exception is TimeoutRejectedException),
+                StateProvider = _state,
                 OnOpened = args =>
                 {
                     opened(args.Context.Properties.GetValue(Operation, "call"), args.Outcome.Exception);
@@ -79,6 +82,9 @@ internal sealed class CoordinationPipeline
     }
 
     /// <summary>Gets the pipeline that subscribes until it holds (an attempt answers false or throws): tried again every <see cref="RedisCoordinationOptions.BreakDuration"/>.</summary>
+    /// <summary>Gets a value indicating whether the calls' circuit is closed (Redis is called; open or half-open: it is left alone).</summary>
+    public bool IsClosed => _state.CircuitState == CircuitState.Closed;
+
     public ResiliencePipeline Subscribe { get; }
 
     /// <summary>Gets the pipeline of one Redis call: throws <see cref="BrokenCircuitException"/> while the circuit is open.</summary>

@@ -44,6 +44,28 @@ internal sealed class RedisConnection : IDisposable
     /// <summary>Gets the endpoints of the connection, as the logs name them.</summary>
     public string Host { get; }
 
+    /// <summary>Says why the connection cannot be used now, or <see langword="null"/> when it is connected (for the health check).</summary>
+    public string? Trouble()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return "disposed";
+        }
+
+        var connecting = Volatile.Read(ref _connecting);
+        if (connecting is null || !connecting.IsCompleted)
+        {
+            return $"connecting to {Host}";
+        }
+
+        if (!connecting.IsCompletedSuccessfully)
+        {
+            return $"cannot connect to {Host}";
+        }
+
+        return connecting.Result.IsConnected ? null : $"not connected to {Host}";
+    }
+
     /// <summary>Describes endpoints for a log line: <c>host:port</c>, comma-separated.</summary>
     public static string Describe(IEnumerable<EndPoint> endPoints) =>
         string.Join(',', endPoints.Select(static endPoint => endPoint switch

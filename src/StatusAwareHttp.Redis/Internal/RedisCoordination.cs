@@ -13,7 +13,7 @@ namespace StatusAwareHttp.Redis.Internal;
 /// its keys and channels, and this instance's id (so that it ignores its own gate messages). Disposed synchronously or
 /// not, any number of times (the container disposes it once per registration that returns it); never throws.
 /// </summary>
-internal sealed class RedisCoordination : IAsyncDisposable, IDisposable
+internal sealed partial class RedisCoordination : IAsyncDisposable, IDisposable
 {
     public RedisCoordination(string clientName, RedisCoordinationOptions options, Func<Task<IConnectionMultiplexer>> connect, bool ownsConnection, string host, TimeProvider time, ILogger logger)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using System.Net;
 using Polly.CircuitBreaker;
 using StackExchange.Redis;
@@ -12,7 +13,7 @@ namespace StatusAwareHttp.Redis.Internal;
 /// StackExchange.Redis restores it after a reconnect); a publication that fails is logged and dropped. Disposed any
 /// number of times (the container disposes it once per registration that returns it); never throws.
 /// </summary>
-internal sealed class RedisGateCoordinator : IOriginGateCoordinator, IDisposable
+internal sealed class RedisGateCoordinator : IOriginGateCoordinator, IDisposable, IHealthCheck
 {
     private readonly RedisCoordination _redis;
     private readonly CancellationTokenSource _stopping = new();
@@ -170,4 +171,8 @@ internal sealed class RedisGateCoordinator : IOriginGateCoordinator, IDisposable
             }
         }
     }
+
+    /// <summary>Reports the health of the client's Redis link (for <c>AddHealthChecks().AddStatusHandling()</c>).</summary>
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        _redis.CheckHealthAsync(context, cancellationToken);
 }

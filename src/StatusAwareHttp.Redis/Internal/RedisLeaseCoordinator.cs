@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
@@ -19,7 +20,7 @@ namespace StatusAwareHttp.Redis.Internal;
 /// script that deletes it only while it is still its own record and publishes the key on the release channel.
 /// Redis unreachable, a failed call, a timeout or an open circuit answer <see cref="HttpCacheLease.Alone"/>.
 /// </summary>
-internal sealed class RedisLeaseCoordinator : IHttpCacheCoordinator
+internal sealed class RedisLeaseCoordinator : IHttpCacheCoordinator, IHealthCheck
 {
     private readonly RedisCoordination _redis;
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiting = new(StringComparer.Ordinal);
@@ -27,6 +28,10 @@ internal sealed class RedisLeaseCoordinator : IHttpCacheCoordinator
     private Task<bool>? _subscribed;
 
     public RedisLeaseCoordinator(RedisCoordination redis) => _redis = redis;
+
+    /// <summary>Reports the health of the client's Redis link (for <c>AddHealthChecks().AddStatusHandling()</c>).</summary>
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        _redis.CheckHealthAsync(context, cancellationToken);
 
     public async ValueTask<HttpCacheLease> AcquireAsync(string key, CancellationToken cancellationToken)
     {

@@ -57,15 +57,10 @@ internal sealed class ClientHealthCheck(string clientName, IServiceProvider serv
             parts.Add(("store", store));
         }
 
-        // The coordinators of one farm link may be one object, or two that report the same link: each is asked once.
-        if (services.GetKeyedService<IHttpCacheCoordinator>(clientName) is IHealthCheck leases)
+        // The farm coordinators (leases and gates) share one link: the first of them that reports health speaks for it.
+        if ((services.GetKeyedService<IHttpCacheCoordinator>(clientName) as IHealthCheck ?? services.GetKeyedService<IOriginGateCoordinator>(clientName) as IHealthCheck) is { } coordination)
         {
-            parts.Add(("coordination", leases));
-        }
-
-        if (services.GetKeyedService<IOriginGateCoordinator>(clientName) is IHealthCheck gates && !parts.Exists(p => ReferenceEquals(p.Item2, gates)))
-        {
-            parts.Add(("gates", gates));
+            parts.Add(("coordination", coordination));
         }
 
         return parts;
