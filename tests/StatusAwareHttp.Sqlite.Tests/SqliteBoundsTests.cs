@@ -100,6 +100,13 @@ public sealed class SqliteBoundsTests : IDisposable
         Assert.True(peakEntries <= MaxTotal, figures);
         Assert.True(peakFiles <= SqliteBounds.MaxFileBytes(MaxTotal, MaxEntry), figures);
         Assert.True(rest <= MaxTotal + SqliteBounds.RestMarginBytes(MaxTotal), figures);
+
+        // Free pages can be given back without a VACUUM: the file was made so.
+        using var check = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        check.Open();
+        using var mode = check.CreateCommand();
+        mode.CommandText = "PRAGMA auto_vacuum";
+        Assert.Equal(2L, (long)mode.ExecuteScalar()!); // INCREMENTAL
     }
 
     private static (long Files, long Wal) FileBytes(string path)
