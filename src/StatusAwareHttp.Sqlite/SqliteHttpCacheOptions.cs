@@ -8,8 +8,12 @@ namespace StatusAwareHttp.Caching.Sqlite;
 /// Entries live in one SQLite file (WAL mode) that survives restarts and can be shared by several processes of the
 /// same user, and, for a short time, in a small in-memory front in each process. Writes and removals are queued and
 /// made by a background writer (see <see cref="MaxPendingWriteBytes"/>): this process sees them at once, other
-/// processes once written. An invalidation (a POST, PUT, PATCH or DELETE through one process) reaches the file as soon
-/// as the writer makes it; another process's front may still serve its copy for at most <see cref="MemoryFrontLifetime"/>.
+/// processes once written, normally within a few milliseconds of the response's end. An invalidation (a POST, PUT,
+/// PATCH or DELETE through one process) reaches the file as soon as the writer makes it; another process's front may
+/// still serve its copy for at most <see cref="MemoryFrontLifetime"/>. Writes and removals carry the time of the
+/// exchange they come from and the newer wins, whichever process writes last: a response asked for before an
+/// invalidation never undoes it. What is queued is written when the store is disposed and, if it never is, when the
+/// process exits, within <see cref="FlushTimeout"/>; <c>IHttpCache.FlushAsync</c> waits for it at any time.
 /// </remarks>
 public sealed class SqliteHttpCacheOptions
 {
@@ -29,10 +33,12 @@ public sealed class SqliteHttpCacheOptions
     public string? Path { get; set; }
 
     /// <summary>
-    /// Gets or sets the most bytes the file holds for this client (bodies plus header text plus a small per-entry
-    /// overhead). Past it, entries are evicted in the background, in batches, until 90% of it is left: first those
-    /// that can no longer be used (expired, without a validator or a stale window), then the least recently used.
-    /// Default: 256 MiB (268435456). Range: 1 MiB to 2^62.
+    /// Gets or sets the most bytes the file holds (bodies, header text, key text and a small per-entry overhead). The
+    /// writer keeps the entries within it at every commit: in the transaction that would pass it, it first evicts,
+    /// until 90% of it less what the transaction brings is left, those that can no longer be used (expired, without a
+    /// validator or a stale window), then the least recently used. The files on disk (database, WAL and shared memory
+    /// together) stay within twice it plus 4 MiB (plus the excess of an entry larger than an eighth of it), and within
+    /// it plus 1 MiB and a sixteenth once the store is disposed. Default: 256 MiB (268435456). Range: 1 MiB to 2^62.
     /// </summary>
     public long MaxTotalBytes { get; set; } = DefaultMaxTotalBytes;
 
@@ -59,9 +65,10 @@ public sealed class SqliteHttpCacheOptions
     public long MemoryFrontMaxBytes { get; set; } = 4L * 1024 * 1024;
 
     /// <summary>
-    /// Gets or sets how long one call waits for another process that holds the file's write lock (SQLite's busy
-    /// timeout); a few retries follow. A call that still cannot get the lock is a miss, or a write not made: never an
-    /// error for the caller. Default: 5 seconds. Range: 0 to 1 minute.
+    /// Gets or sets how long one call waits for another process that holds the file's write lock: SQLite waits 50 ms
+    /// at a time, and a Polly retry tries again (10 ms to 100 ms apart, with jitter) until this time is up, or the
+    /// store is closing and its <see cref="FlushTimeout"/> is up. A call that still cannot get the lock is a miss, or a
+    /// write not made: never an error for the caller. At 50 ms or less, one try. Default: 5 seconds. Range: 0 to 1 minute.
     /// </summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -74,8 +81,9 @@ public sealed class SqliteHttpCacheOptions
 
     /// <summary>
     /// Gets or sets the most bytes of writes and removals waiting for the file (bodies plus header text). A response
-    /// is stored off the request path: it is queued, reads of this process see it at once, and one background writer
-    /// makes what is queued in one transaction, usually within milliseconds, after which other processes see it.
+    /// is stored off the request path: it is queued, reads of this process see it at once, and one background writer,
+    /// started at once, makes what is queued in transactions of at most an eighth of <see cref="MaxTotalBytes"/>
+    /// (256 KiB to 8 MiB), usually within milliseconds, after which other processes see it.
     /// When a new key does not fit, the caller waits until the writer has made room (the store is then as slow as a
     /// direct write); nothing queued is dropped, and a newer write or removal of a key replaces the queued one.
     /// An entry larger than this is still queued when the queue is empty. Default: 16 MiB (16777216).
@@ -90,9 +98,11 @@ public sealed class SqliteHttpCacheOptions
     public int MaxPendingWrites { get; set; } = 1024;
 
     /// <summary>
-    /// Gets or sets how long disposing the store (the app's service provider, at host shutdown) waits for what is
-    /// queued to be written. What is still queued after it is lost, with a warning: the file keeps what it had.
-    /// Default: 5 seconds. Range: 0 to 5 minutes.
+    /// Gets or sets how long disposing the store (the app's service provider, at host shutdown), or the process's exit
+    /// when it was never disposed, waits for what is queued to be written; the access times are then written, free
+    /// pages given back and the WAL emptied in what is left of it. What is still queued after it is lost, with a
+    /// warning: the file keeps what it had. Disposal ends within this time plus 500 ms, whatever another process
+    /// holds; disposing again, or synchronously, is safe. Default: 5 seconds. Range: 0 to 5 minutes.
     /// </summary>
     public TimeSpan FlushTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -5,16 +5,33 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StatusAwareHttp.Caching;
+using StatusAwareHttp.Sqlite.Peer;
 
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: peer get|write|churn <file> ...");
+    Console.Error.WriteLine("usage: peer get|write|churn|lifetime|hold|dispose-held|post-churn <file> ...");
     return 2;
 }
 
 // The client name is the test client's: entries are kept per client name, and the test process uses "test".
-const string Name = "test";
+const string Name = PeerClient.Name;
 var (job, path) = (args[0], args[1]);
+switch (job)
+{
+    case "lifetime":
+        // lifetime <file> <base url> <mode>: 100 GETs, 20 at a time, then the app ends as <mode> says.
+        return await LifetimeJobs.RunAsync(path, new Uri(args[2]), args[3]);
+    case "hold":
+        // hold <file>: holds the file's write lock (a write transaction) until a line on stdin.
+        return LifetimeJobs.Hold(path);
+    case "dispose-held":
+        // dispose-held <file> <base url> <flush ms> <mode>: stores while another process holds the lock, then disposes.
+        return await LifetimeJobs.DisposeWhileHeldAsync(path, new Uri(args[2]), int.Parse(args[3], CultureInfo.InvariantCulture), args[4]);
+    case "post-churn":
+        // post-churn <file> <base url> <seed> <urls> <operations> <tasks>: GETs and POSTs on one file, each printed with its time.
+        return await PostChurnJob.RunAsync(path, new Uri(args[2]), args[3..]);
+}
+
 var services = new ServiceCollection();
 services.AddLogging(logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning).AddFilter("System.Net.Http", LogLevel.None));
 services.AddHttpClient(Name).UseSqliteHttpCache(path, o => o.MemoryFrontLifetime = TimeSpan.Zero);
@@ -88,7 +105,7 @@ switch (job)
                 if (generation == 1)
                 {
                     // The first generation is in the file (the writer made it) before the test starts its clock.
-                    await ((StatusAwareHttp.Caching.Sqlite.Internal.SqliteHttpCacheStore)store).FlushAsync();
+                    await store.FlushAsync(CancellationToken.None);
                     Console.WriteLine("ready");
                 }
             }

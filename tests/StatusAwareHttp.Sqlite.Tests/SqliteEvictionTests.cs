@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using StatusAwareHttp.Caching.Sqlite.Internal;
 using StatusAwareHttp.Sqlite.Tests.Infrastructure;
 using static StatusAwareHttp.Sqlite.Tests.Infrastructure.StoreEntries;
 
@@ -30,7 +31,7 @@ public sealed class SqliteEvictionTests : IDisposable
         // k0 is the oldest write, but read since: k1 is now the least recently used.
         _time.Advance(TimeSpan.FromSeconds(5));
         Assert.NotNull(await store.GetAsync("k0", default));
-        store.RunMaintenance(evict: false);
+        store.RunMaintenance();
         await store.WhenIdle();
 
         // Two more writes go over 1 MiB; eviction runs off the request path, down to 90%.
@@ -59,7 +60,9 @@ public sealed class SqliteEvictionTests : IDisposable
         await store.SetAsync("a", [Entry(_time.GetUtcNow(), Body, fill: 2)], null, default);
         Assert.Equal(one, store.TotalBytes());
         await store.RemoveAsync("a", default);
-        Assert.Equal(0, store.TotalBytes());
+
+        // What is left is the removal's tombstone (kept so an older write from another process loses to it).
+        Assert.Equal(SqliteSession.RowOverhead + SqlitePendingWrite.KeyBytes("a"), store.TotalBytes());
     }
 
     [Fact]

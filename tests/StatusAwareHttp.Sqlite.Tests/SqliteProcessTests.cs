@@ -47,9 +47,8 @@ public sealed class SqliteProcessTests : IDisposable
         await using var local = TestClient.Create(builder: b => b.UseSqliteHttpCache(_folder.File(), o => o.MemoryFrontLifetime = TimeSpan.Zero));
         (await local.Client.GetAsync(origin.Url("/aged"))).Dispose();
 
-        // The signal that it is in the file: the store's flush, not a delay.
-        var store = (StatusAwareHttp.Caching.Sqlite.Internal.SqliteHttpCacheStore)local.Services.GetRequiredKeyedService<StatusAwareHttp.Caching.IHttpCacheStore>(TestClient.Name);
-        await store.FlushAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        // The signal that it is in the file: the app's flush (IHttpCache.FlushAsync), not a delay.
+        await local.Services.GetRequiredKeyedService<StatusAwareHttp.Caching.IHttpCache>(TestClient.Name).FlushAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
 
         var aged = (await PeerProcess.RunAsync("get", _folder.File(), origin.Url("/aged").ToString())).Last().Split('|');
         Assert.Equal("200", aged[0]);

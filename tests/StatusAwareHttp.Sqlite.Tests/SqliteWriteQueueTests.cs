@@ -33,7 +33,7 @@ public sealed class SqliteWriteQueueTests : IDisposable
 
         await queue.EnqueueAsync(Set("k"), default);
         Assert.NotNull(queue.Find("k")!.Entries);
-        await queue.EnqueueAsync(SqlitePendingWrite.Removal("k", 0), default);
+        await queue.EnqueueAsync(Removal("k", Later), default);
         Assert.Null(queue.Find("k")!.Entries);
         Assert.Equal(2, queue.Count);
 
@@ -51,7 +51,7 @@ public sealed class SqliteWriteQueueTests : IDisposable
         await queue.EnqueueAsync(Set("k"), default);
         Assert.True(await _entered.WaitAsync(Patience)); // the write of k is in the writer's hands
 
-        await queue.EnqueueAsync(SqlitePendingWrite.Removal("k", 0), default);
+        await queue.EnqueueAsync(Removal("k", Later), default);
         Assert.Null(queue.Find("k")!.Entries); // reads see the removal at once
 
         await ReleaseAllAsync(queue);
@@ -149,7 +149,7 @@ public sealed class SqliteWriteQueueTests : IDisposable
     public async Task A_batch_that_throws_is_reported_and_the_writer_goes_on()
     {
         var failures = new ConcurrentQueue<Exception>();
-        var queue = new SqliteWriteQueue(1 << 20, 100, batch =>
+        var queue = new SqliteWriteQueue(1 << 20, 100, 1 << 20, batch =>
         {
             if (batch.Any(w => w.Key == "bad"))
             {
@@ -169,9 +169,50 @@ public sealed class SqliteWriteQueueTests : IDisposable
         Assert.Equal(0, queue.Count);
     }
 
-    private static SqlitePendingWrite Set(string key, int bodyBytes = 10)
+    [Fact]
+    public async Task A_write_of_a_response_asked_for_before_a_queued_removal_loses_to_it_and_a_later_one_wins()
     {
-        var now = new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+        var queue = Queue();
+        await queue.EnqueueAsync(Set("other"), default);
+        Assert.True(await _entered.WaitAsync(Patience));
+
+        // The removal (an invalidation) came after the response's request: the late write of that response is dropped.
+        await queue.EnqueueAsync(Removal("k", Later), default);
+        await queue.EnqueueAsync(Set("k", at: Now), default);
+        Assert.Null(queue.Find("k")!.Entries);
+
+        // A response asked for after the removal replaces it.
+        await queue.EnqueueAsync(Set("k", at: Now.AddSeconds(2)), default);
+        Assert.NotNull(queue.Find("k")!.Entries);
+
+        await ReleaseAllAsync(queue);
+        Assert.Equal(["set other", "set k"], _batches.Select(b => string.Join(",", b)));
+    }
+
+    [Fact]
+    public async Task A_batch_takes_at_most_its_bytes_and_an_operation_larger_than_them_goes_alone()
+    {
+        var queue = Queue(batchBytes: 3000);
+        await queue.EnqueueAsync(Set("first"), default);
+        Assert.True(await _entered.WaitAsync(Patience));
+        foreach (var (key, bytes) in new[] { ("a", 1000), ("b", 1000), ("c", 5000), ("d", 100) })
+        {
+            await queue.EnqueueAsync(Set(key, bodyBytes: bytes), default);
+        }
+
+        await ReleaseAllAsync(queue);
+        Assert.Equal(["set first", "set a,set b", "set c", "set d"], _batches.Select(b => string.Join(",", b)));
+    }
+
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private static readonly long Later = Now.AddSeconds(1).UtcTicks;
+
+    private static SqlitePendingWrite Removal(string key, long ticks) => SqlitePendingWrite.Removal(key, ticks);
+
+    private static SqlitePendingWrite Set(string key, int bodyBytes = 10, DateTimeOffset? at = null)
+    {
+        var now = at ?? Now;
         HttpCacheEntry entry = Entry(now, bodyBytes);
         var variant = EncodedVariant.Of(entry);
         return SqlitePendingWrite.Write(key, [variant], [entry], null, now.UtcTicks, variant.Size);
@@ -181,8 +222,8 @@ public sealed class SqliteWriteQueueTests : IDisposable
         batch.Select(w => (w.Variants is null ? "remove " : "set ") + w.Key).ToArray();
 
     /// <summary>A queue whose writer records each batch, then waits at the door until the test releases it.</summary>
-    private SqliteWriteQueue Queue(long maxBytes = 1 << 20, int maxCount = 100) =>
-        new(maxBytes, maxCount, batch =>
+    private SqliteWriteQueue Queue(long maxBytes = 1 << 20, int maxCount = 100, long batchBytes = 1 << 20) =>
+        new(maxBytes, maxCount, batchBytes, batch =>
         {
             _batches.Enqueue(Describe(batch));
             _entered.Release();

@@ -18,7 +18,8 @@ public sealed class SqliteWriterTests : IDisposable
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     private readonly SqliteTestFolder _folder = new();
-    private readonly DateTimeOffset _now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+    // The store runs on the real clock here: its removals are ordered against the entries' request times by it.
+    private readonly DateTimeOffset _now = DateTimeOffset.UtcNow.AddMinutes(-1);
 
     public void Dispose() => _folder.Dispose();
 
@@ -28,7 +29,7 @@ public sealed class SqliteWriterTests : IDisposable
         using var writer = Store(_folder.File(), TimeProvider.System, o => o.BusyTimeout = TimeSpan.FromMinutes(1));
         using var other = Store(_folder.File(), TimeProvider.System);
         await writer.SetAsync("kept", [Entry(_now, 100, fill: 1)], null, default);
-        await writer.FlushAsync().WaitAsync(Patience);
+        await writer.FlushAsync().AsTask().WaitAsync(Patience);
         Assert.NotNull(await other.GetAsync("kept", default));
 
         using (WriteLock())
@@ -45,7 +46,7 @@ public sealed class SqliteWriterTests : IDisposable
             Assert.Equal(1, (await other.GetAsync("kept", default))![0].Body.Span[0]);
         }
 
-        await writer.FlushAsync().WaitAsync(Patience);
+        await writer.FlushAsync().AsTask().WaitAsync(Patience);
         Assert.Equal(2, (await other.GetAsync("new", default))![0].Body.Span[0]);
         Assert.Null(await other.GetAsync("kept", default));
         Assert.Equal(0, writer.TotalBytes() - other.TotalBytes()); // one file
@@ -70,7 +71,7 @@ public sealed class SqliteWriterTests : IDisposable
         }
 
         await second.AsTask().WaitAsync(Patience);
-        await writer.FlushAsync().WaitAsync(Patience);
+        await writer.FlushAsync().AsTask().WaitAsync(Patience);
         using var other = Store(_folder.File(), TimeProvider.System);
         Assert.NotNull(await other.GetAsync("a", default));
         Assert.NotNull(await other.GetAsync("b", default));
@@ -130,11 +131,50 @@ public sealed class SqliteWriterTests : IDisposable
             await store.SetAsync($"k{i}", [Entry(_now, 1000)], null, default);
         }
 
-        await store.FlushAsync().WaitAsync(Patience);
+        await store.FlushAsync().AsTask().WaitAsync(Patience);
 
         // The newest came from the front (no "disk" detail); the oldest had to be read from the file.
         Assert.Null((await store.GetAsync("k9", default))![0].StoreDetail);
         Assert.Equal(SqliteHttpCacheStore.DiskDetail, (await store.GetAsync("k0", default))![0].StoreDetail);
+    }
+
+    [Fact]
+    public async Task A_response_is_in_the_file_within_50_ms_of_the_end_of_its_body_without_a_flush()
+    {
+        await using var origin = await SqliteOrigin.StartAsync();
+        await using var client = StatusAwareHttp.Tests.Infrastructure.TestClient.Create(builder: b => b.UseSqliteHttpCache(_folder.File(), o => o.MemoryFrontLifetime = TimeSpan.Zero));
+        using (var opened = await client.Client.GetAsync(origin.Url("/n/open")))
+        {
+            await opened.Content.ReadAsStringAsync();
+        }
+
+        using var reader = new SqliteConnection($"Data Source={_folder.File()};Mode=ReadOnly;Pooling=False");
+        reader.Open();
+        using var find = reader.CreateCommand();
+        find.CommandText = "SELECT count(*) FROM http_cache_keys WHERE key LIKE $k AND removed = 0";
+        var findKey = find.Parameters.Add("$k", SqliteType.Text);
+        var delays = new List<double>();
+        for (var i = 0; i < 9; i++)
+        {
+            using (var response = await client.Client.GetAsync(origin.Url($"/n/delay-{i}")))
+            {
+                await response.Content.ReadAsStringAsync();
+            }
+
+            // From the end of the body (the store has the entry then): polled on another connection, no flush.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            findKey.Value = $"%/n/delay-{i}";
+            while ((long)find.ExecuteScalar()! == 0)
+            {
+                Assert.True(clock.Elapsed < Patience, $"delay-{i} never reached the file");
+                await Task.Delay(1);
+            }
+
+            delays.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        delays.Sort();
+        Assert.True(delays[delays.Count / 2] <= 50, $"median {delays[delays.Count / 2]:0.0} ms of [{string.Join(", ", delays.Select(d => d.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)))}]");
     }
 
     /// <summary>Holds the file's write lock until disposed, as another process's long write would.</summary>

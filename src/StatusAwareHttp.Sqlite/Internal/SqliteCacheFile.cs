@@ -6,16 +6,26 @@ namespace StatusAwareHttp.Caching.Sqlite.Internal;
 
 /// <summary>
 /// The cache file: made readable by the current user only before SQLite opens it, switched to WAL, its schema made
-/// or checked, and a pool of open sessions. A file that is not SQLite, is damaged, or is another program's
-/// database is moved aside (<see cref="MoveAside"/>) and a new one made in its place.
+/// or checked, and a pool of open sessions. A file that is not SQLite, is damaged, is another program's database or
+/// has another schema version is moved aside (<see cref="MoveAside"/>) and a new one made in its place.
 /// </summary>
+/// <remarks>
+/// Each connection waits <see cref="SqliteFileBounds.BusySlice"/> for a lock in SQLite itself (the store's Polly retry
+/// waits the rest of <c>BusyTimeout</c>), and keeps the WAL small: SQLite checkpoints it every quarter of
+/// <see cref="SqliteFileBounds.WalBytes"/> and cuts it back to that size when it starts it over
+/// (<c>journal_size_limit</c>). A new file is made with <c>auto_vacuum = INCREMENTAL</c>, so free pages can be given
+/// back to the file system without a <c>VACUUM</c>.
+/// </remarks>
 internal sealed class SqliteCacheFile : IDisposable
 {
     /// <summary>Marks the file as this library's (<c>PRAGMA application_id</c>): "SAHC".</summary>
     public const int ApplicationId = 0x53414843;
 
-    /// <summary>The schema's version (<c>PRAGMA user_version</c>); another one is treated as a foreign file.</summary>
-    public const int SchemaVersion = 1;
+    /// <summary>
+    /// The schema's version (<c>PRAGMA user_version</c>); another one is treated as a foreign file. 2: each key carries
+    /// the time that orders its writes and removals, and a removal is kept as a tombstone.
+    /// </summary>
+    public const int SchemaVersion = 2;
 
     /// <summary>Sessions kept open when idle; more are opened under load and closed when returned.</summary>
     private const int MaxIdleSessions = 8;
@@ -28,6 +38,8 @@ internal sealed class SqliteCacheFile : IDisposable
             expires INTEGER,
             last_access INTEGER NOT NULL,
             size INTEGER NOT NULL,
+            time INTEGER NOT NULL,
+            removed INTEGER NOT NULL,
             UNIQUE(partition, key));
         CREATE INDEX http_cache_keys_access ON http_cache_keys(last_access, id);
         CREATE INDEX http_cache_keys_expires ON http_cache_keys(expires) WHERE expires IS NOT NULL;
@@ -51,16 +63,18 @@ internal sealed class SqliteCacheFile : IDisposable
         """;
 
     private readonly string _connectionString;
-    private readonly int _busyMilliseconds;
+    private readonly long _walBytes;
+    private readonly int _autoCheckpointPages;
     private readonly Action<SqliteConnection>? _configure;
     private readonly ConcurrentBag<SqliteSession> _idle = [];
     private int _idleCount;
     private volatile bool _disposed;
 
-    private SqliteCacheFile(string path, TimeSpan busyTimeout, Action<SqliteConnection>? configure)
+    private SqliteCacheFile(string path, long maxTotalBytes, Action<SqliteConnection>? configure)
     {
         Path = path;
-        _busyMilliseconds = (int)busyTimeout.TotalMilliseconds;
+        _walBytes = SqliteFileBounds.WalBytes(maxTotalBytes);
+        _autoCheckpointPages = SqliteFileBounds.AutoCheckpointPages(maxTotalBytes);
         _configure = configure;
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -71,31 +85,48 @@ internal sealed class SqliteCacheFile : IDisposable
             // The store keeps its own sessions (with their prepared statements); closing one closes the file handle.
             Pooling = false,
 
-            // Microsoft.Data.Sqlite's own wait on a busy lock, beside SQLite's busy timeout.
-            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
+            // Microsoft.Data.Sqlite's own wait on a busy lock (its least, in whole seconds), for the statements that do
+            // not take the write lock: reads, which WAL never makes wait but for a moment at a checkpoint or a recovery.
+            DefaultTimeout = 1,
         }.ToString();
     }
 
     public string Path { get; }
 
+    /// <summary>Gets a value indicating whether the WAL is past <see cref="SqliteFileBounds.WalBytes"/>: the writer then truncates it.</summary>
+    public bool WalIsLarge
+    {
+        get
+        {
+            try
+            {
+                return new FileInfo(Path + "-wal").Length > _walBytes;
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
+    }
+
     /// <summary>
     /// Opens the file at <paramref name="path"/>, making it (0600) and its schema when missing.
     /// </summary>
     /// <param name="path">The file's full path.</param>
-    /// <param name="busyTimeout">How long a statement waits for another process's lock.</param>
+    /// <param name="maxTotalBytes">The store's <c>MaxTotalBytes</c>, which the WAL's bounds follow.</param>
     /// <param name="configure">Runs on each connection after the store's settings.</param>
     /// <param name="time">Names a file moved aside.</param>
     /// <param name="movedTo">Where an unusable file found there was moved, or <see langword="null"/>.</param>
     /// <exception cref="SqliteException">The file cannot be opened or written (read-only, full, no such folder).</exception>
     /// <exception cref="IOException">The file or its folder cannot be made.</exception>
     /// <exception cref="UnauthorizedAccessException">The file or its folder cannot be made.</exception>
-    public static SqliteCacheFile Open(string path, TimeSpan busyTimeout, Action<SqliteConnection>? configure, TimeProvider time, out string? movedTo)
+    public static SqliteCacheFile Open(string path, long maxTotalBytes, Action<SqliteConnection>? configure, TimeProvider time, out string? movedTo)
     {
         movedTo = null;
         for (var attempt = 0; ; attempt++)
         {
             CreatePrivate(path);
-            var file = new SqliteCacheFile(path, busyTimeout, configure);
+            var file = new SqliteCacheFile(path, maxTotalBytes, configure);
             string? problem;
             try
             {
@@ -283,11 +314,26 @@ internal sealed class SqliteCacheFile : IDisposable
             connection.Open();
             using (var command = connection.CreateCommand())
             {
+                // auto_vacuum first, and only on a new, empty file: it takes only there (the journal mode writes the
+                // first page), and on a file that has it already, setting it again is a write that waits for the lock.
+                command.CommandText = "PRAGMA page_count";
+                if ((long)command.ExecuteScalar()! == 0)
+                {
+                    command.CommandText = "PRAGMA auto_vacuum = INCREMENTAL";
+                    command.ExecuteNonQuery();
+                }
+
                 // WAL: readers never wait for the writer, and a process killed mid-write leaves the last commit.
                 // NORMAL: a commit is durable once the WAL is checkpointed; a power cut may lose the last few, never tear one.
                 command.CommandText = string.Create(
                     CultureInfo.InvariantCulture,
-                    $"PRAGMA busy_timeout = {_busyMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+                    $"""
+                    PRAGMA busy_timeout = {(int)SqliteFileBounds.BusySlice.TotalMilliseconds};
+                    PRAGMA journal_mode = WAL;
+                    PRAGMA synchronous = NORMAL;
+                    PRAGMA journal_size_limit = {_walBytes};
+                    PRAGMA wal_autocheckpoint = {_autoCheckpointPages};
+                    """);
                 command.ExecuteNonQuery();
             }
 

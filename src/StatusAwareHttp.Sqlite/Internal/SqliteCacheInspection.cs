@@ -15,7 +15,7 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStoreInspection
     {
         // What the background writer still holds is written first, so the list has every key this process stored.
         await FlushAsync(cancellationToken).ConfigureAwait(false);
-        var keys = Run("list", session => SqliteCacheInspection.Keys(session.Connection, _clientName), new List<string>());
+        var keys = Run("list", session => SqliteCacheInspection.Keys(session.Connection, _clientName), new List<string>(), _closing.Token);
         foreach (var key in keys)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -39,7 +39,7 @@ internal static class SqliteCacheInspection
     public static List<string> Keys(SqliteConnection connection, string partition)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT key FROM http_cache_keys WHERE partition = $p";
+        command.CommandText = "SELECT key FROM http_cache_keys WHERE partition = $p AND removed = 0";
         command.Parameters.AddWithValue("$p", partition);
         using var reader = command.ExecuteReader();
         var keys = new List<string>();

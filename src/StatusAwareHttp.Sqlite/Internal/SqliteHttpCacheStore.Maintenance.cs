@@ -1,10 +1,32 @@
-using Microsoft.Extensions.Logging;
-
 namespace StatusAwareHttp.Caching.Sqlite.Internal;
 
-/// <summary>The store's background maintenance: access times written in batches, eviction by bytes in batches.</summary>
+/// <summary>The store's background maintenance: access times written in batches (eviction is in the writer's transactions).</summary>
 internal sealed partial class SqliteHttpCacheStore
 {
+    /// <summary>Writes the recorded access times on the calling thread, after the queued writes (tests).</summary>
+    internal void RunMaintenance()
+    {
+        FlushAsync().AsTask().GetAwaiter().GetResult();
+        FlushTouches(_closing.Token);
+    }
+
+    /// <summary>Gets the bytes the file accounts for (all clients on it, tombstones included), or -1 when it cannot be read.</summary>
+    internal long TotalBytes()
+    {
+        FlushAsync().AsTask().GetAwaiter().GetResult();
+        return Run("read", session => session.Total(), -1L, _closing.Token);
+    }
+
+    /// <summary>Completes when the queued writes and the background work they started (access times) are done.</summary>
+    internal async Task WhenIdle()
+    {
+        await FlushAsync().ConfigureAwait(false);
+        for (var task = Volatile.Read(ref _backgroundTask); !task.IsCompleted; task = Volatile.Read(ref _backgroundTask))
+        {
+            await task.ConfigureAwait(false);
+        }
+    }
+
     private void Touch(string key)
     {
         _touched[key] = _time.GetUtcNow().UtcTicks;
@@ -28,24 +50,15 @@ internal sealed partial class SqliteHttpCacheStore
     {
         try
         {
-            FlushTouches();
-            if (Interlocked.Exchange(ref _evictionWanted, 0) == 1)
-            {
-                Evict();
-            }
+            FlushTouches(_closing.Token);
         }
         finally
         {
             Volatile.Write(ref _background, 0);
         }
-
-        if (Volatile.Read(ref _evictionWanted) == 1)
-        {
-            StartBackground();
-        }
     }
 
-    private void FlushTouches()
+    private void FlushTouches(CancellationToken cancellationToken)
     {
         Interlocked.Exchange(ref _touches, 0);
         if (_touched.IsEmpty)
@@ -63,25 +76,6 @@ internal sealed partial class SqliteHttpCacheStore
             }
         }
 
-        Run("record access", session => session.Touch(_clientName, batch));
-    }
-
-    private void Evict()
-    {
-        var target = _maxTotalBytes / 10 * 9;
-        var evicted = 0;
-        int batch;
-        do
-        {
-            // One short transaction per batch: other writers (and processes) get the lock in between.
-            batch = Run("evict", session => session.EvictBatch(_time.GetUtcNow().UtcTicks, target, EvictionBatch), 0);
-            evicted += batch;
-        }
-        while (batch > 0 && !Volatile.Read(ref _disposed));
-
-        if (evicted > 0)
-        {
-            Log.Evicted(_logger, evicted, _clientName, TotalBytes(), _maxTotalBytes);
-        }
+        Run("record access", session => session.Touch(_clientName, batch), cancellationToken);
     }
 }

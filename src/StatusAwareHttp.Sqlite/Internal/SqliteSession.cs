@@ -6,9 +6,10 @@ namespace StatusAwareHttp.Caching.Sqlite.Internal;
 /// <summary>
 /// One open connection to the cache file with its prepared statements: the rows of one key (its variants) read and
 /// written in one transaction, bodies over <see cref="StreamThreshold"/> through SQLite's incremental blob I/O.
-/// Not thread-safe: a session serves one call at a time (the file keeps a pool of them).
+/// Not thread-safe: a session serves one call at a time (the file keeps a pool of them). The writes are in
+/// <c>SqliteSession.Writes.cs</c>.
 /// </summary>
-internal sealed class SqliteSession : IDisposable
+internal sealed partial class SqliteSession : IDisposable
 {
     /// <summary>Bodies larger than this are written and read in chunks of this size, never bound as one parameter.</summary>
     public const int StreamThreshold = 64 * 1024;
@@ -25,7 +26,6 @@ internal sealed class SqliteSession : IDisposable
     private readonly SqliteCommand _insertVariant;
     private readonly SqliteCommand _touch;
     private readonly SqliteCommand _total;
-    private readonly SqliteCommand _begin;
     private readonly SqliteCommand _commit;
     private readonly SqliteCommand _rollback;
 
@@ -39,11 +39,11 @@ internal sealed class SqliteSession : IDisposable
             + "FROM http_cache_keys k JOIN http_cache_variants v ON v.key_id = k.id "
             + "WHERE k.partition = $p AND k.key = $k ORDER BY v.position",
             "$p", "$k");
-        _findKey = Prepare("SELECT id FROM http_cache_keys WHERE partition = $p AND key = $k", "$p", "$k");
+        _findKey = Prepare("SELECT id, time, removed FROM http_cache_keys WHERE partition = $p AND key = $k", "$p", "$k");
         _deleteKey = Prepare("DELETE FROM http_cache_variants WHERE key_id = $id; DELETE FROM http_cache_keys WHERE id = $id", "$id");
         _insertKey = Prepare(
-            "INSERT INTO http_cache_keys(partition, key, expires, last_access, size) VALUES ($p, $k, $e, $a, $s) RETURNING id",
-            "$p", "$k", "$e", "$a", "$s");
+            "INSERT INTO http_cache_keys(partition, key, expires, last_access, size, time, removed) VALUES ($p, $k, $e, $a, $s, $t, $r) RETURNING id",
+            "$p", "$k", "$e", "$a", "$s", "$t", "$r");
         _insertVariant = Prepare(
             "INSERT INTO http_cache_variants(key_id, position, status, request_time, response_time, headers, vary, body) "
             + "VALUES ($key, $pos, $st, $rq, $rs, $h, $v, CASE WHEN $b IS NULL THEN zeroblob($n) ELSE $b END) RETURNING id",
@@ -51,7 +51,6 @@ internal sealed class SqliteSession : IDisposable
         _touch = Prepare(
             "UPDATE http_cache_keys SET last_access = $a WHERE partition = $p AND key = $k AND last_access < $a", "$p", "$k", "$a");
         _total = Prepare("SELECT bytes FROM http_cache_total WHERE id = 0");
-        _begin = Prepare("BEGIN IMMEDIATE");
         _commit = Prepare("COMMIT");
         _rollback = Prepare("ROLLBACK");
     }
@@ -95,151 +94,16 @@ internal sealed class SqliteSession : IDisposable
         return entries;
     }
 
-    /// <summary>
-    /// Makes a batch of writes and removals (each replaces what its key held) in one transaction, in order; returns
-    /// the file's total bytes after it.
-    /// </summary>
-    public long WriteBatch(string partition, IReadOnlyList<SqlitePendingWrite> batch)
-    {
-        Begin();
-        try
-        {
-            foreach (var write in batch)
-            {
-                DeleteKey(partition, write.Key);
-                if (write.Variants is { } variants)
-                {
-                    InsertKey(partition, write.Key, variants, write.ExpiresTicks, write.NowTicks, write.EntryBytes);
-                }
-            }
-
-            var total = Total();
-            Commit();
-            return total;
-        }
-        catch
-        {
-            Rollback();
-            throw;
-        }
-    }
-
-    /// <summary>Removes the key and its variants.</summary>
-    public void Remove(string partition, string key)
-    {
-        Begin();
-        try
-        {
-            DeleteKey(partition, key);
-            Commit();
-        }
-        catch
-        {
-            Rollback();
-            throw;
-        }
-    }
-
-    /// <summary>Records when keys were last read, in one transaction.</summary>
-    public void Touch(string partition, IEnumerable<KeyValuePair<string, long>> touched)
-    {
-        Begin();
-        try
-        {
-            _touch.Parameters[0].Value = partition;
-            foreach (var (key, ticks) in touched)
-            {
-                _touch.Parameters[1].Value = key;
-                _touch.Parameters[2].Value = ticks;
-                _touch.ExecuteNonQuery();
-            }
-
-            Commit();
-        }
-        catch
-        {
-            Rollback();
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// Evicts one batch in one transaction: keys that can no longer be used first, else the least recently used
-    /// while the total is above <paramref name="targetBytes"/>. Returns the keys evicted (0 when nothing is left to do).
-    /// </summary>
-    public int EvictBatch(long nowTicks, long targetBytes, int batch)
-    {
-        Begin();
-        try
-        {
-            var ids = new List<long>(batch);
-            using (var expired = Command(
-                "SELECT id FROM http_cache_keys WHERE expires IS NOT NULL AND expires <= $now ORDER BY expires LIMIT $n",
-                ("$now", nowTicks), ("$n", batch)))
-            {
-                Collect(expired, ids);
-            }
-
-            if (ids.Count == 0 && Total() > targetBytes)
-            {
-                // Least recently used first; the row id (insertion order) breaks ties.
-                using var oldest = Command("SELECT id, size FROM http_cache_keys ORDER BY last_access, id LIMIT $n", ("$n", batch));
-                using var reader = oldest.ExecuteReader();
-                var excess = Total() - targetBytes;
-                while (excess > 0 && reader.Read())
-                {
-                    ids.Add(reader.GetInt64(0));
-                    excess -= reader.GetInt64(1);
-                }
-            }
-
-            foreach (var id in ids)
-            {
-                _deleteKey.Parameters[0].Value = id;
-                _deleteKey.ExecuteNonQuery();
-            }
-
-            Commit();
-            return ids.Count;
-        }
-        catch
-        {
-            Rollback();
-            throw;
-        }
-    }
-
     public long Total() => (long)_total.ExecuteScalar()!;
 
     public void Dispose()
     {
-        foreach (var command in (ReadOnlySpan<SqliteCommand>)[_select, _findKey, _deleteKey, _insertKey, _insertVariant, _touch, _total, _begin, _commit, _rollback])
+        foreach (var command in (ReadOnlySpan<SqliteCommand>)[_select, _findKey, _deleteKey, _insertKey, _insertVariant, _touch, _total, _commit, _rollback])
         {
             command.Dispose();
         }
 
         Connection.Dispose();
-    }
-
-    private static void Collect(SqliteCommand command, List<long> ids)
-    {
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            ids.Add(reader.GetInt64(0));
-        }
-    }
-
-    private SqliteCommand Command(string sql, params (string Name, long Value)[] parameters)
-    {
-        var command = Connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return command;
     }
 
     private SqliteCommand Prepare(string sql, params string[] parameters)
@@ -252,31 +116,6 @@ internal sealed class SqliteSession : IDisposable
         }
 
         return command;
-    }
-
-    private void DeleteKey(string partition, string key)
-    {
-        _findKey.Parameters[0].Value = partition;
-        _findKey.Parameters[1].Value = key;
-        if (_findKey.ExecuteScalar() is long id)
-        {
-            _deleteKey.Parameters[0].Value = id;
-            _deleteKey.ExecuteNonQuery();
-        }
-    }
-
-    private void InsertKey(string partition, string key, EncodedVariant[] variants, long? expiresTicks, long nowTicks, long size)
-    {
-        _insertKey.Parameters[0].Value = partition;
-        _insertKey.Parameters[1].Value = key;
-        _insertKey.Parameters[2].Value = expiresTicks is { } e ? e : DBNull.Value;
-        _insertKey.Parameters[3].Value = nowTicks;
-        _insertKey.Parameters[4].Value = size;
-        var keyId = (long)_insertKey.ExecuteScalar()!;
-        for (var i = 0; i < variants.Length; i++)
-        {
-            InsertVariant(keyId, i, variants[i]);
-        }
     }
 
     private void InsertVariant(long keyId, int position, EncodedVariant variant)
@@ -331,7 +170,16 @@ internal sealed class SqliteSession : IDisposable
             ? segment.Array
             : body.ToArray();
 
-    private void Begin() => _begin.ExecuteNonQuery();
+    /// <summary>
+    /// Takes the file's write lock (<c>BEGIN IMMEDIATE</c>) through SQLite itself: a lock held by another process is a
+    /// <see cref="SqliteException"/> (busy) after <see cref="SqliteFileBounds.BusySlice"/>, which the store's Polly
+    /// retry handles, never Microsoft.Data.Sqlite's own wait of whole seconds.
+    /// </summary>
+    private void Begin()
+    {
+        var handle = Connection.Handle!;
+        SqliteException.ThrowExceptionForRC(SQLitePCL.raw.sqlite3_exec(handle, "BEGIN IMMEDIATE"), handle);
+    }
 
     private void Commit() => _commit.ExecuteNonQuery();
 
@@ -345,31 +193,5 @@ internal sealed class SqliteSession : IDisposable
         {
             // SQLite rolled back on its own (a full disk, an I/O error); there is nothing left to undo.
         }
-    }
-}
-
-/// <summary>A variant ready to write: the entry and its encoded header and Vary columns.</summary>
-internal readonly record struct EncodedVariant(HttpCacheEntry Entry, byte[] Headers, byte[] Vary)
-{
-    public long Size => Entry.Body.Length + Headers.Length + Vary.Length + SqliteSession.RowOverhead;
-
-    public static EncodedVariant Of(HttpCacheEntry entry) =>
-        new(entry, EntryColumns.WriteHeaders(entry.Headers), EntryColumns.WriteVary(entry.VaryHeaders));
-
-    /// <summary>What an entry counts against <c>MaxTotalBytes</c>: its body, its header and Vary text, and a row's overhead.</summary>
-    internal static long SizeOf(HttpCacheEntry entry)
-    {
-        long size = entry.Body.Length + SqliteSession.RowOverhead;
-        foreach (var line in entry.Headers)
-        {
-            size += 2L * (line.Key.Length + line.Value.Length);
-        }
-
-        foreach (var vary in entry.VaryHeaders)
-        {
-            size += 2L * (vary.Key.Length + (vary.Value?.Length ?? 0));
-        }
-
-        return size;
     }
 }

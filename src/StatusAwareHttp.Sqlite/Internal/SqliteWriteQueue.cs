@@ -10,11 +10,12 @@ namespace StatusAwareHttp.Caching.Sqlite.Internal;
 /// </summary>
 /// <remarks>
 /// <para>
-/// One pending operation per key: a newer one replaces the older in its place (a removal wins over an older write of
-/// the key, a write over an older removal), so repeated writes of one key never grow the queue. The writer takes up to
-/// <see cref="MaxBatch"/> operations from the front and hands them to the store as one batch (one transaction); they
-/// leave the overlay once the batch is done, written or failed. A key replaced while its older operation is being
-/// written waits for the next batch, so the file gets the newer one last.
+/// One pending operation per key: a newer one replaces the older in its place (by the time each carries, see
+/// <see cref="SqliteWriteOrder"/>: a removal wins over a write of an older response, a write over an older removal; an
+/// operation older than the one pending is dropped), so repeated writes of one key never grow the queue. The writer
+/// takes up to <see cref="MaxBatch"/> operations, and at most the batch's bytes, from the front and hands them to the
+/// store as one batch (one transaction); they leave the overlay once the batch is done, written or failed. A key
+/// replaced while its older operation is being written waits for the next batch, so the file gets the newer one last.
 /// </para>
 /// <para>
 /// Bounded by bytes and by count, both counting the batch being written. When a new key does not fit, the caller
@@ -32,6 +33,7 @@ internal sealed class SqliteWriteQueue
     private readonly Lock _lock = new();
     private readonly long _maxBytes;
     private readonly int _maxCount;
+    private readonly long _batchBytes;
     private readonly Action<IReadOnlyList<SqlitePendingWrite>> _writeBatch;
     private readonly Action<Exception> _failed;
     private TaskCompletionSource _progress = NewProgress();
@@ -44,12 +46,14 @@ internal sealed class SqliteWriteQueue
 
     /// <param name="maxBytes">The most bytes pending (an operation larger than it is admitted into an empty queue).</param>
     /// <param name="maxCount">The most operations pending.</param>
+    /// <param name="batchBytes">The most bytes of one batch (a larger operation goes alone).</param>
     /// <param name="writeBatch">Writes one batch in one transaction; handles its own failures.</param>
     /// <param name="failed">Told of an exception <paramref name="writeBatch"/> let through; the batch counts as done.</param>
-    public SqliteWriteQueue(long maxBytes, int maxCount, Action<IReadOnlyList<SqlitePendingWrite>> writeBatch, Action<Exception> failed)
+    public SqliteWriteQueue(long maxBytes, int maxCount, long batchBytes, Action<IReadOnlyList<SqlitePendingWrite>> writeBatch, Action<Exception> failed)
     {
         _maxBytes = maxBytes;
         _maxCount = maxCount;
+        _batchBytes = batchBytes;
         _writeBatch = writeBatch;
         _failed = failed;
     }
@@ -138,30 +142,60 @@ internal sealed class SqliteWriteQueue
         }
     }
 
-    /// <summary>The bound of a flush at disposal (a Polly timeout on <paramref name="time"/>).</summary>
-    public static ResiliencePipeline Timeout(TimeSpan timeout, TimeProvider time) =>
-        new ResiliencePipelineBuilder { TimeProvider = time }.AddTimeout(timeout).Build();
+    /// <summary>
+    /// The bound of a flush at disposal (a Polly timeout on <paramref name="time"/>); <see langword="null"/> for a
+    /// timeout too short to wait at all (under Polly's least, 10 ms).
+    /// </summary>
+    public static ResiliencePipeline? Timeout(TimeSpan timeout, TimeProvider time) =>
+        timeout < TimeSpan.FromMilliseconds(10) ? null : new ResiliencePipelineBuilder { TimeProvider = time }.AddTimeout(timeout).Build();
 
-    /// <summary>Flushes within <paramref name="timeout"/>'s bound; <see langword="false"/> when it ran out first.</summary>
-    public async ValueTask<bool> FlushWithinAsync(ResiliencePipeline timeout)
+    /// <summary>
+    /// Stops admitting operations (for disposal, after the last flush) and drops those not yet handed to the writer;
+    /// returns how many were dropped. The batch being written, if any, is finished.
+    /// </summary>
+    public int Close()
     {
-        try
-        {
-            await timeout.ExecuteAsync(static async (queue, ct) => await queue.FlushAsync(ct).ConfigureAwait(false), this, CancellationToken.None).ConfigureAwait(false);
-            return true;
-        }
-        catch (TimeoutRejectedException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Stops admitting operations (those pending are still written); for disposal, after the last flush.</summary>
-    public void Close()
-    {
+        TaskCompletionSource progress;
+        int dropped;
         lock (_lock)
         {
             _closed = true;
+            dropped = _order.Count;
+            foreach (var write in _order)
+            {
+                write.Node = null;
+                _pending.Remove(write.Key);
+                _bytes -= write.Size;
+                _count--;
+            }
+
+            _order.Clear();
+            _done = _enqueued;
+            progress = _progress;
+            _progress = NewProgress();
+        }
+
+        progress.TrySetResult();
+        return dropped;
+    }
+
+    /// <summary>Completes when the writer is idle (nothing being written); for disposal, after <see cref="Close"/>.</summary>
+    public async Task WhenIdleAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task wait;
+            lock (_lock)
+            {
+                if (!_writing)
+                {
+                    return;
+                }
+
+                wait = _progress.Task;
+            }
+
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -198,8 +232,15 @@ internal sealed class SqliteWriteQueue
             return true;
         }
 
+        // An operation older than the one pending for the key (queued, or being written) has lost already.
+        var pending = _pending.GetValueOrDefault(write.Key);
+        if (pending is not null && !SqliteWriteOrder.Replaces(write.Variants is null, write.Time, pending.Time, pending.Variants is null))
+        {
+            return true;
+        }
+
         // A replacement in the queue takes the older one's place: no new slot, only the difference in bytes.
-        var queued = _pending.GetValueOrDefault(write.Key) is { Node: { } n } ? n : null;
+        var queued = pending is { Node: { } n } ? n : null;
         var addedCount = queued is null ? 1 : 0;
         var addedBytes = write.Size - (queued?.Value.Size ?? 0);
         if (_count > 0 && (_count + addedCount > _maxCount || _bytes + addedBytes > _maxBytes) && !(addedCount == 0 && addedBytes <= 0))
@@ -237,19 +278,34 @@ internal sealed class SqliteWriteQueue
         while (true)
         {
             List<SqlitePendingWrite> batch;
+            TaskCompletionSource? idle = null;
             lock (_lock)
             {
                 if (_order.First is null)
                 {
+                    // Emptied by Close meanwhile.
                     _writing = false;
-                    return;
+                    idle = _progress;
+                    _progress = NewProgress();
                 }
+            }
+
+            if (idle is not null)
+            {
+                idle.TrySetResult();
+                return;
+            }
+
+            lock (_lock)
+            {
 
                 batch = new List<SqlitePendingWrite>(Math.Min(_order.Count, MaxBatch));
-                while (batch.Count < MaxBatch && _order.First is { } first)
+                long bytes = 0;
+                while (batch.Count < MaxBatch && _order.First is { } first && (batch.Count == 0 || bytes + first.Value.EntryBytes <= _batchBytes))
                 {
                     _order.RemoveFirst();
                     first.Value.Node = null;
+                    bytes += first.Value.EntryBytes;
                     batch.Add(first.Value);
                 }
             }
@@ -265,6 +321,7 @@ internal sealed class SqliteWriteQueue
             }
 
             TaskCompletionSource done;
+            bool more;
             lock (_lock)
             {
                 foreach (var write in batch)
@@ -279,59 +336,19 @@ internal sealed class SqliteWriteQueue
                 }
 
                 _done = Math.Max(_done, batch[^1].Sequence);
+
+                // Idle as soon as nothing is left, in the same lock: a write queued after it starts a new writer.
+                more = _order.First is not null;
+                _writing = more;
                 done = _progress;
                 _progress = NewProgress();
             }
 
             done.TrySetResult();
+            if (!more)
+            {
+                return;
+            }
         }
     }
-}
-
-/// <summary>One write (<see cref="Variants"/> set) or removal (<see langword="null"/>) of a key, waiting for the file.</summary>
-internal sealed class SqlitePendingWrite
-{
-    /// <summary>A key's bytes in the queue beyond its variants (the key, the object).</summary>
-    private const int Overhead = 128;
-
-    private SqlitePendingWrite(string key, EncodedVariant[]? variants, IReadOnlyList<HttpCacheEntry>? entries, long? expiresTicks, long nowTicks, long size)
-    {
-        Key = key;
-        Variants = variants;
-        Entries = entries;
-        ExpiresTicks = expiresTicks;
-        NowTicks = nowTicks;
-        EntryBytes = size;
-        Size = size + Overhead + (2L * key.Length);
-    }
-
-    public string Key { get; }
-
-    /// <summary>Gets the encoded variants to write; <see langword="null"/> for a removal.</summary>
-    public EncodedVariant[]? Variants { get; }
-
-    /// <summary>Gets the entries as stored (what a read of this process is served meanwhile); <see langword="null"/> for a removal.</summary>
-    public IReadOnlyList<HttpCacheEntry>? Entries { get; }
-
-    public long? ExpiresTicks { get; }
-
-    /// <summary>Gets when it was queued: the key's last access time in the file.</summary>
-    public long NowTicks { get; }
-
-    /// <summary>Gets what the entry counts against <c>MaxTotalBytes</c>.</summary>
-    public long EntryBytes { get; }
-
-    /// <summary>Gets what it counts against the queue's bound.</summary>
-    public long Size { get; }
-
-    /// <summary>Gets or sets its order in the queue (a replacement keeps the replaced one's).</summary>
-    internal long Sequence { get; set; }
-
-    /// <summary>Gets or sets its place in the queue; <see langword="null"/> once taken by the writer.</summary>
-    internal LinkedListNode<SqlitePendingWrite>? Node { get; set; }
-
-    public static SqlitePendingWrite Write(string key, EncodedVariant[] variants, IReadOnlyList<HttpCacheEntry> entries, long? expiresTicks, long nowTicks, long size) =>
-        new(key, variants, entries, expiresTicks, nowTicks, size);
-
-    public static SqlitePendingWrite Removal(string key, long nowTicks) => new(key, null, null, null, nowTicks, 0);
 }

@@ -57,6 +57,18 @@ public interface IHttpCache
     /// <exception cref="NotSupportedException">The store cannot list its keys.</exception>
     ValueTask<int> RemoveByPrefixAsync(string uriPrefix, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Completes when the writes and removals the store took before the call are where it keeps them: for the SQLite
+    /// store, when those it queued for its background writer are in the file (or failed, with a warning), so another
+    /// process or the next start sees them. The memory and distributed stores write on the call itself: it completes
+    /// at once. An app need not call it before it exits (the SQLite store writes its queue within
+    /// <c>FlushTimeout</c> when disposed or when the process exits); it is for an app that wants to be sure at a
+    /// point of its choosing, such as before it hands the file to another program.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting; what is queued is still written.</param>
+    /// <returns>A task that completes when those writes are made.</returns>
+    ValueTask FlushAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Removes everything stored for this client.</summary>
     /// <param name="cancellationToken">Cancels the removal.</param>
     /// <returns>A task that completes when the store is empty.</returns>

@@ -48,4 +48,13 @@ public interface IHttpCacheStore
     /// <param name="cancellationToken">Cancels the removal.</param>
     /// <returns>A task that completes when the key is removed.</returns>
     ValueTask RemoveAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Completes when the writes and removals this store took before the call are made where it keeps them (for
+    /// <see cref="IHttpCache.FlushAsync"/>). A store that writes on the call itself, as the memory and distributed
+    /// stores do, keeps this default, which completes at once; a store that writes in the background waits for it.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting; what is queued is still written.</param>
+    /// <returns>A task that completes when those writes are made.</returns>
+    ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

@@ -54,6 +54,16 @@ public sealed class PeerProcess : IDisposable
 
     public Task SendLineAsync(string line) => _process.StandardInput.WriteLineAsync(line);
 
+    /// <summary>Waits for the end; returns its exit code, stdout lines and stderr, asserting nothing.</summary>
+    public async Task<PeerResult> WaitForResultAsync()
+    {
+        using var timeout = new CancellationTokenSource(s_timeout);
+        var output = _process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var error = _process.StandardError.ReadToEndAsync(timeout.Token);
+        await _process.WaitForExitAsync(timeout.Token);
+        return new PeerResult(_process.ExitCode, (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), await error);
+    }
+
     public async Task<string[]> WaitForExitAsync()
     {
         using var timeout = new CancellationTokenSource(s_timeout);
@@ -82,3 +92,6 @@ public sealed class PeerProcess : IDisposable
         _process.Dispose();
     }
 }
+
+/// <summary>How a peer ended: its exit code, its stdout lines and its stderr.</summary>
+public sealed record PeerResult(int ExitCode, string[] Output, string Error);

@@ -76,6 +76,8 @@ internal sealed class HttpCacheInspector : IHttpCache
         }
     }
 
+    public ValueTask FlushAsync(CancellationToken cancellationToken = default) => _cache.Store.FlushAsync(cancellationToken);
+
     public async ValueTask<int> RemoveAsync(Uri uri, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(uri);

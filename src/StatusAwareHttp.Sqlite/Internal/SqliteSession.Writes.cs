@@ -1,0 +1,232 @@
+using Microsoft.Data.Sqlite;
+
+namespace StatusAwareHttp.Caching.Sqlite.Internal;
+
+/// <summary>What one write transaction did: the file's total after it, the operations that lost to newer ones, the keys evicted.</summary>
+internal readonly record struct SqliteBatchOutcome(long TotalBytes, List<SqlitePendingWrite>? Lost, int Evicted);
+
+/// <summary>
+/// The session's writes: a batch of writes and removals ordered by their times (<see cref="SqliteWriteOrder"/>), with
+/// the eviction that keeps the entries within <c>MaxTotalBytes</c> and the free pages given back, in the same
+/// transaction; the access times; the shrinking at disposal.
+/// </summary>
+internal sealed partial class SqliteSession
+{
+    /// <summary>Keys looked at per eviction query.</summary>
+    public const int EvictionBatch = 64;
+
+    /// <summary>
+    /// Makes a batch of writes and removals in one transaction, in order, each only when it is newer than what its key
+    /// holds (a removal leaves a tombstone that carries its time). Room is made first (the expired, then the least
+    /// recently used, down to 90% of <paramref name="maxTotalBytes"/> less what the batch brings), so the entries never
+    /// pass <paramref name="maxTotalBytes"/> at a commit; free pages past <paramref name="freeBytes"/> are given back.
+    /// </summary>
+    public SqliteBatchOutcome WriteBatch(string partition, IReadOnlyList<SqlitePendingWrite> batch, long maxTotalBytes, long freeBytes, long nowTicks)
+    {
+        Begin();
+        try
+        {
+            long incoming = 0;
+            foreach (var write in batch)
+            {
+                incoming += write.EntryBytes;
+            }
+
+            var target = maxTotalBytes / 10 * 9;
+            var evicted = Total() + incoming > maxTotalBytes ? EvictTo(target - incoming, nowTicks) : 0;
+            List<SqlitePendingWrite>? lost = null;
+            foreach (var write in batch)
+            {
+                if (!Apply(partition, write))
+                {
+                    (lost ??= []).Add(write);
+                }
+            }
+
+            // Replaced rows may have been smaller than their new ones: the bound holds at the commit whatever came.
+            if (Total() > maxTotalBytes)
+            {
+                evicted += EvictTo(target, nowTicks);
+            }
+
+            var total = Total();
+            GiveBackFreePages(freeBytes);
+            Commit();
+            return new SqliteBatchOutcome(total, lost, evicted);
+        }
+        catch
+        {
+            Rollback();
+            throw;
+        }
+    }
+
+    /// <summary>Records when keys were last read, in one transaction.</summary>
+    public void Touch(string partition, IEnumerable<KeyValuePair<string, long>> touched)
+    {
+        Begin();
+        try
+        {
+            _touch.Parameters[0].Value = partition;
+            foreach (var (key, ticks) in touched)
+            {
+                _touch.Parameters[1].Value = key;
+                _touch.Parameters[2].Value = ticks;
+                _touch.ExecuteNonQuery();
+            }
+
+            Commit();
+        }
+        catch
+        {
+            Rollback();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Evicts in this transaction until the total is at most <paramref name="goalBytes"/>: first what can no longer be
+    /// used (expired entries, tombstones past their lifetime), then the least recently used. Returns the keys evicted.
+    /// </summary>
+    public int EvictTo(long goalBytes, long nowTicks)
+    {
+        var evicted = 0;
+        var ids = new List<long>(EvictionBatch);
+        while (Total() is var total && total > goalBytes)
+        {
+            ids.Clear();
+            using (var expired = Command(
+                "SELECT id FROM http_cache_keys WHERE expires IS NOT NULL AND expires <= $now ORDER BY expires LIMIT $n",
+                ("$now", nowTicks), ("$n", EvictionBatch)))
+            {
+                using var reader = expired.ExecuteReader();
+                while (reader.Read())
+                {
+                    ids.Add(reader.GetInt64(0));
+                }
+            }
+
+            if (ids.Count == 0)
+            {
+                // Least recently used first; the row id (insertion order) breaks ties.
+                using var oldest = Command("SELECT id, size FROM http_cache_keys ORDER BY last_access, id LIMIT $n", ("$n", EvictionBatch));
+                using var reader = oldest.ExecuteReader();
+                var excess = total - goalBytes;
+                while (excess > 0 && reader.Read())
+                {
+                    ids.Add(reader.GetInt64(0));
+                    excess -= reader.GetInt64(1);
+                }
+            }
+
+            if (ids.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var id in ids)
+            {
+                _deleteKey.Parameters[0].Value = id;
+                _deleteKey.ExecuteNonQuery();
+            }
+
+            evicted += ids.Count;
+        }
+
+        return evicted;
+    }
+
+    /// <summary>Gives every free page back to the file system, in one transaction (at disposal, and when asked).</summary>
+    public void Shrink()
+    {
+        Begin();
+        try
+        {
+            GiveBackFreePages(0);
+            Commit();
+        }
+        catch
+        {
+            Rollback();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Copies the WAL into the database and truncates it to nothing (<c>wal_checkpoint(TRUNCATE)</c>), waiting at most
+    /// <see cref="SqliteFileBounds.BusySlice"/> for other connections to finish with it; <see langword="false"/> when
+    /// they did not (the next try does it).
+    /// </summary>
+    public bool TruncateWal()
+    {
+        using var command = Command("PRAGMA wal_checkpoint(TRUNCATE)");
+        using var reader = command.ExecuteReader();
+        return reader.Read() && reader.GetInt64(0) == 0;
+    }
+
+    /// <summary>Returns the free pages to the file system (incremental vacuum) when they are more than <paramref name="keepBytes"/>.</summary>
+    private void GiveBackFreePages(long keepBytes)
+    {
+        using var count = Command("PRAGMA freelist_count");
+        if ((long)count.ExecuteScalar()! * SqliteFileBounds.PageBytes > keepBytes)
+        {
+            using var vacuum = Command("PRAGMA incremental_vacuum");
+            vacuum.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Makes one write or removal when it is newer than what the key holds; <see langword="false"/> when it lost.</summary>
+    private bool Apply(string partition, SqlitePendingWrite write)
+    {
+        _findKey.Parameters[0].Value = partition;
+        _findKey.Parameters[1].Value = write.Key;
+        long? id = null;
+        using (var reader = _findKey.ExecuteReader())
+        {
+            if (reader.Read())
+            {
+                if (!SqliteWriteOrder.Replaces(write.Variants is null, write.Time, reader.GetInt64(1), reader.GetInt64(2) != 0))
+                {
+                    return false;
+                }
+
+                id = reader.GetInt64(0);
+            }
+        }
+
+        if (id is { } existing)
+        {
+            _deleteKey.Parameters[0].Value = existing;
+            _deleteKey.ExecuteNonQuery();
+        }
+
+        var p = _insertKey.Parameters;
+        p[0].Value = partition;
+        p[1].Value = write.Key;
+        p[2].Value = write.ExpiresTicks is { } e ? e : DBNull.Value;
+        p[3].Value = write.NowTicks;
+        p[4].Value = write.EntryBytes;
+        p[5].Value = write.Time;
+        p[6].Value = write.Variants is null ? 1 : 0;
+        var keyId = (long)_insertKey.ExecuteScalar()!;
+        var variants = write.Variants ?? [];
+        for (var i = 0; i < variants.Length; i++)
+        {
+            InsertVariant(keyId, i, variants[i]);
+        }
+
+        return true;
+    }
+
+    private SqliteCommand Command(string sql, params (string Name, long Value)[] parameters)
+    {
+        var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return command;
+    }
+}
