@@ -46,7 +46,8 @@ public sealed class SqliteHttpCacheOptions
     /// Gets or sets the most bytes one key (all its variants, bodies plus header text) may take in the file; a larger
     /// one is not written (what was stored under the key is removed). The cache's own
     /// <see cref="CacheOptions.MaxEntryBytes"/> (4 MiB by default) already keeps larger bodies out; raise both to keep
-    /// large downloads. Default: 32 MiB (33554432). Range: 1 KiB to <see cref="MaxTotalBytes"/> and at most 2147483591.
+    /// large downloads. Default: 32 MiB (33554432). Range: 1 KiB to 2147483591; a value above <see cref="MaxTotalBytes"/>
+    /// counts as <see cref="MaxTotalBytes"/> (so a small file needs no second setting).
     /// </summary>
     public long MaxEntryBytes { get; set; } = DefaultMaxEntryBytes;
 
@@ -105,6 +106,13 @@ public sealed class SqliteHttpCacheOptions
     /// holds; disposing again, or synchronously, is safe. Default: 5 seconds. Range: 0 to 5 minutes.
     /// </summary>
     public TimeSpan FlushTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Gets or sets whether the application fails to start when the cache file cannot be opened then (made when
+    /// missing, checked, closed again; a damaged or foreign file is still moved aside and made anew). Default:
+    /// <see langword="false"/>: the app starts, and the file is bypassed with a warning until it can be used.
+    /// </summary>
+    public bool RequireFileAtStartUp { get; set; }
 
     /// <summary>Runs on each connection the store opens, after its own settings (tests use it to limit the file's pages).</summary>
     internal Action<Microsoft.Data.Sqlite.SqliteConnection>? ConfigureConnection { get; set; }

@@ -28,7 +28,7 @@ public sealed class SqliteConfigurationTests : IDisposable
     [Fact]
     public void The_options_bind_from_a_section()
     {
-        using var provider = Provider(Section(("Path", _folder.File()), ("MaxTotalBytes", "8388608"), ("MaxEntryBytes", "1048576"), ("FlushTimeout", "00:00:02")));
+        using var provider = Provider(Section(("Path", _folder.File()), ("MaxTotalBytes", "8388608"), ("FlushTimeout", "00:00:02")));
 
         provider.GetRequiredService<IStartupValidator>().Validate();
 

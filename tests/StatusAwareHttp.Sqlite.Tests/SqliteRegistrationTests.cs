@@ -41,7 +41,7 @@ public sealed class SqliteRegistrationTests : IDisposable
             switch (option)
             {
                 case "MaxTotalBytes": o.MaxTotalBytes = 1000; break;
-                case "MaxEntryBytes": o.MaxEntryBytes = o.MaxTotalBytes + 1; break;
+                case "MaxEntryBytes": o.MaxEntryBytes = 100; break;
                 case "MemoryFrontLifetime": o.MemoryFrontLifetime = TimeSpan.FromHours(2); break;
                 case "BusyTimeout": o.BusyTimeout = TimeSpan.FromSeconds(-1); break;
                 default: o.Path = "  "; break;

@@ -34,6 +34,7 @@ public static class SqliteHttpCacheHttpClientBuilderExtensions
         builder.AddStatusHandling();
         var services = builder.Services;
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteHttpCacheOptions>, SqliteHttpCacheOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteHttpCacheOptions>, SqliteStartupCheck>());
         var options = services.AddOptions<SqliteHttpCacheOptions>(builder.Name);
         if (configure is not null)
         {

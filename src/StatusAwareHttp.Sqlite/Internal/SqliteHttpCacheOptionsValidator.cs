@@ -18,7 +18,7 @@ internal sealed class SqliteHttpCacheOptionsValidator : IValidateOptions<SqliteH
         }
 
         Check(failures, nameof(options.MaxTotalBytes), options.MaxTotalBytes, 1024 * 1024, 1L << 62);
-        Check(failures, nameof(options.MaxEntryBytes), options.MaxEntryBytes, 1024, Math.Min(MaxArrayBytes, Math.Max(1024, options.MaxTotalBytes)));
+        Check(failures, nameof(options.MaxEntryBytes), options.MaxEntryBytes, 1024, MaxArrayBytes);
         Check(failures, nameof(options.MemoryFrontMaxBytes), options.MemoryFrontMaxBytes, 1024, 1L << 62);
         Check(failures, nameof(options.MemoryFrontLifetime), options.MemoryFrontLifetime, TimeSpan.Zero, TimeSpan.FromHours(1));
         Check(failures, nameof(options.BusyTimeout), options.BusyTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(1));

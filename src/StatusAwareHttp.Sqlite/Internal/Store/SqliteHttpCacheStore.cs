@@ -68,7 +68,7 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
         _bypassDuration = options.BypassDuration;
         _frontLifetime = options.MemoryFrontLifetime;
         _maxTotalBytes = options.MaxTotalBytes;
-        _maxEntryBytes = options.MaxEntryBytes;
+        _maxEntryBytes = Math.Min(options.MaxEntryBytes, options.MaxTotalBytes); // a larger setting counts as the total
         _freeBytes = SqliteFileBounds.FreeBytes(options.MaxTotalBytes);
         _configure = options.ConfigureConnection;
         _front = options.MemoryFrontLifetime > TimeSpan.Zero ? new FrontCache(options.MemoryFrontMaxBytes, time) : null;
