@@ -106,4 +106,23 @@ public sealed class QuotaTrackerTests
         update = tracker.Report("http://other:80", "alice", null, [Report(0, 4, pk: true)], s_now);
         Assert.False(update.OriginExhausted);
     }
+
+    [Fact]
+    public void Requests_sent_before_the_quota_was_known_count_until_their_answers_come()
+    {
+        var tracker = new QuotaTracker();
+        for (var i = 0; i < 4; i++)
+        {
+            tracker.Sending(); // four callers' first requests, sent with nothing known
+        }
+
+        tracker.Report(Origin, "", null, [Report(4, 10)], s_now); // the first answer: 3 others still in flight
+        tracker.Answered();
+        Assert.Equal(QuotaAction.Send, tracker.TryTake(Origin, "", s_now, false).Action);
+        Assert.Equal(QuotaAction.Wait, tracker.TryTake(Origin, "", s_now, false).Action);
+
+        // Another early answer: r=3 less the 2 still untracked and the 1 tracked: nothing free (5 sent, the quota).
+        tracker.Report(Origin, "", null, [Report(3, 10)], s_now);
+        Assert.Equal(QuotaAction.Wait, tracker.TryTake(Origin, "", s_now, false).Action);
+    }
 }

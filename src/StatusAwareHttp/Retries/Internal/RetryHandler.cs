@@ -202,17 +202,32 @@ internal sealed partial class RetryHandler : DelegatingHandler
 
         var ticket = _readQuotas && !_quotas.IsEmpty ? await PassQuotaAsync(request, start, async, cancellationToken).ConfigureAwait(false) : null;
         HttpResponseMessage response;
-        try
+        if (_readQuotas)
         {
-            response = async ? await base.SendAsync(request, cancellationToken).ConfigureAwait(false) : base.Send(request, cancellationToken);
-        }
-        catch
-        {
-            _quotas.Return(ticket);
-            throw;
+            _quotas.Sending();
         }
 
-        return (response, Observe(request, response, ticket));
+        try
+        {
+            try
+            {
+                response = async ? await base.SendAsync(request, cancellationToken).ConfigureAwait(false) : base.Send(request, cancellationToken);
+            }
+            catch
+            {
+                _quotas.Return(ticket);
+                throw;
+            }
+
+            return (response, Observe(request, response, ticket));
+        }
+        finally
+        {
+            if (_readQuotas)
+            {
+                _quotas.Answered();
+            }
+        }
     }
 
     private ValueTask<bool> ShouldRetry(RetryPredicateArguments<HttpResponseMessage> args)

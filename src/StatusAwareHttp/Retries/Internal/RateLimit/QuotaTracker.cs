@@ -34,9 +34,16 @@ internal sealed class QuotaTracker
     private readonly Lock _sync = new();
     private readonly Dictionary<string, List<Entry>> _origins = new(StringComparer.Ordinal);
     private int _count;
+    private int _sending;
 
     /// <summary>Gets a value indicating whether no quota is known; <see langword="true"/> is the fast path.</summary>
     public bool IsEmpty => Volatile.Read(ref _count) == 0;
+
+    /// <summary>Counts a request on its way to any origin (with <see cref="Answered"/>): what a quota learnt from a first answer must count as in flight.</summary>
+    public void Sending() => Interlocked.Increment(ref _sending);
+
+    /// <summary>Counts a request's answer (or failure).</summary>
+    public void Answered() => Interlocked.Decrement(ref _sending);
 
     /// <summary>Whether <paramref name="origin"/> has a quota of a partition (then the request's partition is worth computing).</summary>
     public bool HasPartitions(string origin)
@@ -83,7 +90,7 @@ internal sealed class QuotaTracker
 
                 (applicable ??= []).Add(entry);
                 var wait = TimeSpan.Zero;
-                if (QuotaMath.Free(entry.Remaining, entry.InFlight) <= 0)
+                if (QuotaMath.Free(entry.Remaining, entry.InFlight + entry.Untracked) <= 0)
                 {
                     // Exhausted: until the window ends (§4.1.2); with no window, until an answer in flight says more.
                     if (entry.ResetAt is { } reset)
@@ -131,7 +138,7 @@ internal sealed class QuotaTracker
             {
                 if (spread && entry.ResetAt is { } reset)
                 {
-                    entry.NextAt = now + QuotaMath.SpreadInterval(reset - now, QuotaMath.Free(entry.Remaining, entry.InFlight));
+                    entry.NextAt = now + QuotaMath.SpreadInterval(reset - now, QuotaMath.Free(entry.Remaining, entry.InFlight + entry.Untracked));
                 }
 
                 entry.InFlight++;
@@ -191,9 +198,15 @@ internal sealed class QuotaTracker
                         }
                     }
 
-                    entry = new Entry(key, report.Policy);
+                    // Requests sent before the origin's quota was known took no unit: counted until answered or the window ends
+                    // (all requests in flight are counted, this one aside: an over-count only holds a request a little longer).
+                    entry = new Entry(key, report.Policy) { Untracked = Math.Max(0, Volatile.Read(ref _sending) - 1) };
                     entries.Add(entry);
                     _count++;
+                }
+                else if (ticket is null && entry.Untracked > 0)
+                {
+                    entry.Untracked--;
                 }
 
                 entry.Update(report, now);
@@ -264,6 +277,9 @@ internal sealed class QuotaTracker
 
         public int InFlight { get; set; }
 
+        /// <summary>Gets or sets the requests that may be in flight to the origin since before the quota was known.</summary>
+        public int Untracked { get; set; }
+
         public DateTimeOffset? NextAt { get; set; }
 
         public Task Changed => _changed.Task;
@@ -299,6 +315,7 @@ internal sealed class QuotaTracker
             }
 
             Remaining = quota;
+            Untracked = 0;
             ResetAt = Window is { } window ? now + window : null;
             NextAt = null;
             return true;
