@@ -92,6 +92,39 @@ public sealed class FarmTests(ITestOutputHelper output)
     }
 
     [RedisFact]
+    public async Task A_quota_spent_on_one_instance_holds_the_others_for_its_window_as_a_429_would()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var origin = await FarmOrigin.StartAsync(holdUntil: 1);
+        var peers = await StartPeersAsync(redis, coordinate: true, origin, Instances);
+        try
+        {
+            await WaitForSubscribersAsync(redis, "statusawarehttp:farm:gates", Instances);
+
+            // A 200 whose RateLimit field says r=0;t=5 (draft-ietf-httpapi-ratelimit-headers-11 §4): the same gate message.
+            await peers[0].SendAsync($"get {origin.Url("/quota")} 1");
+            var spentAt = await origin.LimitedAt.Task.WaitAsync(FarmPeer.Patience);
+            foreach (var peer in peers.Skip(1))
+            {
+                await peer.WaitForAsync(line => line.Contains("is held for", StringComparison.Ordinal));
+                await peer.SendAsync($"get {origin.Url("/quota")} 3");
+            }
+
+            var results = await Task.WhenAll(peers.Select(p => p.WaitForResultAsync()));
+
+            Assert.Equal((1, 0), (results[0].Ok, results[0].Failed));
+            Assert.All(results.Skip(1), r => Assert.Equal((3, 0), (r.Ok, r.Failed)));
+            var others = origin.Arrivals("/quota").Where(a => a.Peer != "p0").ToArray();
+            Assert.Equal(3 * (Instances - 1), others.Length);
+            Assert.All(others, a => Assert.True(a.At - spentAt >= TimeSpan.FromSeconds(4.9), $"{a.Peer} sent after {a.At - spentAt}"));
+        }
+        finally
+        {
+            await DisposeAllAsync(peers);
+        }
+    }
+
+    [RedisFact]
     public async Task When_the_lease_holder_dies_mid_fetch_the_others_get_the_response_within_the_lease_time_and_a_round_trip()
     {
         var leaseTime = TimeSpan.FromSeconds(3);

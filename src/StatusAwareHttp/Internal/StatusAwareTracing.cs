@@ -15,6 +15,8 @@ internal static class StatusAwareTracing
 
     public const string RedirectEvent = "statusawarehttp.redirect";
     public const string RetryEvent = "statusawarehttp.retry";
+    public const string QuotaWaitEvent = "statusawarehttp.quota_wait";
+    public const string IdempotencyKeyTag = "http.request.header.idempotency-key";
 
     public const string Method = "http.request.method";
     public const string UrlFull = "url.full";
@@ -69,6 +71,13 @@ internal static class StatusAwareTracing
         activity.AddEvent(new ActivityEvent(RetryEvent, tags: tags));
         CountResend(activity);
     }
+
+    /// <summary>Adds the wait for an announced quota (RateLimit fields) to the logical request's span, if it is being recorded.</summary>
+    public static void QuotaWaited(TimeSpan waited) =>
+        Current()?.AddEvent(new ActivityEvent(QuotaWaitEvent, tags: new ActivityTagsCollection { ["statusawarehttp.quota.wait_ms"] = waited.TotalMilliseconds }));
+
+    /// <summary>Tags the logical request's span with its <c>Idempotency-Key</c>, if it is being recorded.</summary>
+    public static void IdempotencyKey(string key) => Current()?.SetTag(IdempotencyKeyTag, key);
 
     /// <summary>The span of the logical request around the caller: the nearest ancestor made by <see cref="Source"/>.</summary>
     private static Activity? Current()

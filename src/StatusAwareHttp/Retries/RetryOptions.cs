@@ -103,6 +103,44 @@ public sealed class RetryOptions
     public bool UseOriginGate { get; set; } = true;
 
     /// <summary>
+    /// Gets or sets a value indicating whether the client paces itself by the quotas its origins announce in the
+    /// <c>RateLimit</c> and <c>RateLimit-Policy</c> response fields (draft-ietf-httpapi-ratelimit-headers-11): once an
+    /// origin's latest fresh answer says a quota is exhausted (<c>r=0</c>) with <c>t</c> seconds to go, its requests
+    /// (of the same partition, where <c>pk</c> says so) wait at the origin gate until then, or fail fast with
+    /// <see cref="RetryGateClosedException"/> when that is longer than <see cref="MaxRetryAfter"/> or the time left;
+    /// with units left, the requests in flight count against them, so concurrent callers never overrun the quota.
+    /// Fields of a response that came through a cache (<c>Age</c> positive) and malformed fields are ignored;
+    /// <c>Retry-After</c> wins over <c>t</c>. Default: <see langword="true"/>.
+    /// </summary>
+    public bool UseRateLimitFields { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether an announced quota is spread over its window instead of spent at once:
+    /// with <c>r</c> units free (less those in flight) and <c>t</c> seconds to go, one request is sent every
+    /// <c>t ÷ r</c> seconds. Needs <see cref="UseRateLimitFields"/>. Default: <see langword="false"/> (spend, then wait).
+    /// </summary>
+    public bool SpreadRateLimitQuota { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether the older <c>X-RateLimit-Limit</c>, <c>-Remaining</c> and <c>-Reset</c> fields are read
+    /// (when a response has no <c>RateLimit</c> field), and how <c>-Reset</c> is read: seconds to go, or Unix time.
+    /// APIs disagree, so nothing is guessed. Needs <see cref="UseRateLimitFields"/>. Default:
+    /// <see cref="XRateLimitReset.Ignored"/>.
+    /// </summary>
+    public XRateLimitReset XRateLimitFields { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether a POST or PATCH without an <c>Idempotency-Key</c> field gets one
+    /// (draft-ietf-httpapi-idempotency-key-header-07): a random UUID, the same on every retry and on a 307/308 hop of
+    /// that call, never on another call; a caller's own key is never replaced. The request may then be retried (with
+    /// <see cref="RetryPostWithIdempotencyKey"/>); a 409 to a keyed POST or PATCH (the original still in progress) is
+    /// retried with backoff within the budget; a 422 (key reused with other content) or 400 (key required) becomes
+    /// <see cref="HttpStatusException"/> with the RFC 9457 problem. Logs show the key's first characters only.
+    /// Default: <see langword="false"/>.
+    /// </summary>
+    public bool GenerateIdempotencyKeys { get; set; }
+
+    /// <summary>
     /// Gets or sets a predicate that can veto a retry (Polly's <c>ShouldHandle</c>, narrowed to a veto): asked for each
     /// retry the rules would make (a transient outcome of a request that may be sent again, within
     /// <see cref="MaxRetries"/>, the <c>Retry-After</c> cap and the time left), before the retry budget is charged;

@@ -20,6 +20,7 @@ public sealed class FarmOrigin : IAsyncDisposable
     private LoopbackServer? _server;
     private int _cold;
     private int _limited;
+    private int _quota;
     private int _hanging;
 
     public TaskCompletionSource<TimeSpan> LimitedAt { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -88,6 +89,17 @@ public sealed class FarmOrigin : IAsyncDisposable
             }
 
             context.Response.Headers.CacheControl = "no-store";
+            return context.Response.WriteAsync("answered");
+        });
+        app.MapGet("/quota", context =>
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            if (Interlocked.Increment(ref _quota) == 1)
+            {
+                context.Response.Headers["RateLimit"] = "\"default\";r=0;t=5";
+                LimitedAt.TrySetResult(_clock.Elapsed);
+            }
+
             return context.Response.WriteAsync("answered");
         });
         app.MapGet("/hang-first", async context =>

@@ -110,6 +110,43 @@ public sealed class ParserProperties
     }
 
     [Fact]
+    public void RateLimit_fields_give_a_reading_or_ignored_for_any_header_bytes()
+    {
+        // Pieces of RateLimit and RateLimit-Policy items (draft-ietf-httpapi-ratelimit-headers-11; RFC 9651 items),
+        // glued by any header characters, and any bytes: a reading, or "malformed" (ignored); never an exception.
+        var pieces = Gen.OneOf(
+            "\"default\"", "\"a\"", "default", ";", "; ", ",", ", ", "\t", " ", "=", "r", "t", "q", "w", "pk", "qu", "r=0", "t=2",
+            "q=5", "w=2", ":cHsdsRa894==:", ":", "-1", "0", "999999999999999", "9999999999999999", "1.5", "?1", "\"", "\\",
+            "@1", "%\"a\"", "(", ")", "(\"a\")", "*", "é");
+        var lines = Gen.Frequency(
+            (4, Gen.Select(pieces.Array[0, 24], s_headerChar.Array[0, 2], (words, glue) => string.Join(new string(glue), words))),
+            (2, s_bytes.Select(bytes => System.Text.Encoding.Latin1.GetString(bytes))),
+            (1, s_headerText));
+        Sample(Gen.Select(lines, lines, Gen.Enum<StatusAwareHttp.Retries.XRateLimitReset>()), input =>
+        {
+            var (limit, policy, reset) = input;
+            var limits = new List<StatusAwareHttp.Retries.Internal.RateLimit.ServiceLimit>();
+            if (!StatusAwareHttp.Retries.Internal.RateLimit.RateLimitFieldParser.TryParseLimits([limit], limits))
+            {
+                Assert.Empty(limits);
+            }
+
+            Assert.All(limits, l => Assert.True(l.Remaining >= 0 && l.ResetSeconds is null or >= 0));
+            _ = StatusAwareHttp.Retries.Internal.RateLimit.RateLimitFieldParser.TryParsePolicies([policy], []);
+
+            using var response = new HttpResponseMessage();
+            response.Headers.TryAddWithoutValidation("RateLimit", limit);
+            response.Headers.TryAddWithoutValidation("RateLimit-Policy", policy);
+            response.Headers.TryAddWithoutValidation("X-RateLimit-Remaining", policy);
+            response.Headers.TryAddWithoutValidation("X-RateLimit-Reset", limit);
+            var reading = StatusAwareHttp.Retries.Internal.RateLimit.QuotaFieldReader.Read(response, reset, s_now);
+            Assert.True(reading.Kind != StatusAwareHttp.Retries.Internal.RateLimit.QuotaReadingKind.Read || reading.Reports.Count > 0);
+            response.Headers.Remove("RateLimit");
+            _ = StatusAwareHttp.Retries.Internal.RateLimit.QuotaFieldReader.Read(response, reset, s_now);
+        });
+    }
+
+    [Fact]
     public void HTTP_dates_parse_any_text_and_a_formatted_date_reads_back()
     {
         Sample(s_headerText, text => _ = HttpDate.TryParse(text, out _));

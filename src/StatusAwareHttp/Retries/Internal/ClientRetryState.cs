@@ -10,6 +10,12 @@ internal sealed class ClientRetryState(RetryOptions options)
 
     public RetryBudget Budget { get; } = new(options.BudgetSize, options.BudgetRatio);
 
+    /// <summary>Gets the quotas the client's origins announced (RateLimit fields), beside the gates.</summary>
+    public RateLimit.QuotaTracker Quotas { get; } = new();
+
+    /// <summary>Gets the origins whose malformed RateLimit fields were logged already (once each).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, bool> MalformedRateLimitOrigins { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Gets the farm's gate coordinator the closed gates are published to, if any (<see cref="FarmGateLink"/>).</summary>
     public IOriginGateCoordinator? Farm { get; set; }
 

@@ -40,4 +40,19 @@ internal static partial class Log
 
     [LoggerMessage(311, LogLevel.Information, "Not retrying {Outcome} of {Method} {Uri}: Retries.ShouldRetry vetoed retry {Retry}; handing it back.")]
     public static partial void Vetoed(ILogger logger, string outcome, string method, string uri, int retry);
+
+    [LoggerMessage(312, LogLevel.Debug, "Waiting {Wait} before sending {Method} {Uri}: its origin's quota '{Policy}' has no unit left (RateLimit field, or the requests in flight take what is left).")]
+    public static partial void QuotaWait(ILogger logger, TimeSpan wait, string method, string uri, string policy);
+
+    [LoggerMessage(313, LogLevel.Information, "{Origin} says its quota '{Policy}' is exhausted (remaining {Remaining}, resets in {Reset}); client '{ClientName}' holds its requests to it until then.")]
+    public static partial void QuotaExhausted(ILogger logger, string origin, string policy, long remaining, TimeSpan reset, string clientName);
+
+    [LoggerMessage(314, LogLevel.Warning, "Not sending {Method} {Uri}: its origin's quota '{Policy}' resets in {Wait}, longer than Retries.MaxRetryAfter or the request's time left.")]
+    public static partial void QuotaFailFast(ILogger logger, string method, string uri, string policy, TimeSpan wait);
+
+    [LoggerMessage(315, LogLevel.Debug, "Ignoring the malformed {Field} field of {Origin} (said once per origin).")]
+    public static partial void QuotaFieldMalformed(ILogger logger, string field, string origin);
+
+    [LoggerMessage(316, LogLevel.Debug, "Sending {Method} {Uri} with the generated Idempotency-Key {KeyStart} (Retries.GenerateIdempotencyKeys).")]
+    public static partial void IdempotencyKeyAdded(ILogger logger, string method, string uri, string keyStart);
 }

@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
 using StatusAwareHttp.Internal;
+using StatusAwareHttp.Retries.Internal.RateLimit;
 
 namespace StatusAwareHttp.Retries.Internal;
 
@@ -16,7 +18,7 @@ namespace StatusAwareHttp.Retries.Internal;
 /// response goes back with no pipeline run and no allocation of our own. Otherwise the pipeline runs, its first
 /// callback hands it that outcome, and Polly decides, waits and sends the next attempts.
 /// </remarks>
-internal sealed class RetryHandler : DelegatingHandler
+internal sealed partial class RetryHandler : DelegatingHandler
 {
     private static readonly ResiliencePropertyKey<Exchange> s_exchangeKey = new("StatusAwareHttp.Retries.Exchange");
 
@@ -48,6 +50,12 @@ internal sealed class RetryHandler : DelegatingHandler
     private readonly ILogger _logger;
     private readonly RetryHooks? _hooks;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly QuotaTracker _quotas;
+    private readonly bool _readQuotas;
+    private readonly bool _spread;
+    private readonly XRateLimitReset _xReset;
+    private readonly bool _generateKeys;
+    private readonly ConcurrentDictionary<string, bool> _malformedLogged;
 
     public RetryHandler(string clientName, RetryOptions options, ClientRetryState state, TimeProvider time, RetryMetrics metrics, ILogger logger)
     {
@@ -66,6 +74,12 @@ internal sealed class RetryHandler : DelegatingHandler
         _metrics = metrics;
         _logger = logger;
         _hooks = RetryHooks.From(options);
+        _quotas = state.Quotas;
+        _readQuotas = options.UseRateLimitFields;
+        _spread = options.SpreadRateLimitQuota;
+        _xReset = options.XRateLimitFields is XRateLimitReset.SecondsToGo or XRateLimitReset.UnixTime ? options.XRateLimitFields : XRateLimitReset.Ignored;
+        _generateKeys = options.GenerateIdempotencyKeys;
+        _malformedLogged = state.MalformedRateLimitOrigins;
 
         // Built once per handler (IHttpClientFactory rebuilds handlers every few minutes, not per request), and run only
         // when a first outcome is worth a retry. Its own limit is the highest a request may set; ShouldRetry holds
@@ -100,16 +114,13 @@ internal sealed class RetryHandler : DelegatingHandler
         var start = _time.GetTimestamp();
         var maxRetries = request.GetMaxRetries() ?? _maxRetries;
         _budget.OnRequest();
+        EnsureIdempotencyKey(request);
 
         HttpResponseMessage response;
+        TimeSpan? retryAfter;
         try
         {
-            if (_gate.MaybeClosed)
-            {
-                await PassGateAsync(request, start, async, cancellationToken).ConfigureAwait(false);
-            }
-
-            response = async ? await base.SendAsync(request, cancellationToken).ConfigureAwait(false) : base.Send(request, cancellationToken);
+            (response, retryAfter) = await SendOnceAsync(request, start, async, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (maxRetries > 0 && RetryPolicy.Classify(ex, cancellationToken.IsCancellationRequested) == RetryReason.ConnectionFailure)
         {
@@ -121,11 +132,10 @@ internal sealed class RetryHandler : DelegatingHandler
             return await RetryAsync(new Exchange(this, request, start, maxRetries, Outcome.FromException<HttpResponseMessage>(ex), null, async), cancellationToken).ConfigureAwait(false);
         }
 
-        var retryAfter = Observe(request, response);
-        if (maxRetries == 0 || RetryPolicy.Classify((int)response.StatusCode, _statuses) == RetryReason.None || !MayResend(request, RetryReason.Status, null, (int)response.StatusCode))
+        if (maxRetries == 0 || ClassifyStatus(request, (int)response.StatusCode) == RetryReason.None || !MayResend(request, RetryReason.Status, null, (int)response.StatusCode))
         {
             Remember(response, retryAfter);
-            return response;
+            return await CheckKeyedAnswerAsync(request, response, async, cancellationToken).ConfigureAwait(false);
         }
 
         return await RetryAsync(new Exchange(this, request, start, maxRetries, Outcome.FromResult(response), retryAfter, async), cancellationToken).ConfigureAwait(false);
@@ -146,7 +156,7 @@ internal sealed class RetryHandler : DelegatingHandler
             outcome.ThrowIfException();
             var response = outcome.Result!;
             Remember(response, exchange.RetryAfter);
-            return response;
+            return await CheckKeyedAnswerAsync(exchange.Request, response, exchange.Async, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -177,17 +187,47 @@ internal sealed class RetryHandler : DelegatingHandler
         }
 
         exchange.RetryAfter = null;
-        var cancellationToken = context.CancellationToken;
+        var (response, retryAfter) = await SendOnceAsync(exchange.Request, exchange.Start, exchange.Async, context.CancellationToken).ConfigureAwait(false);
+        exchange.RetryAfter = retryAfter;
+        return Outcome.FromResult(response);
+    }
+
+    /// <summary>One attempt: past the origin's gate and its quotas, sent, and its answer observed.</summary>
+    private async Task<(HttpResponseMessage Response, TimeSpan? RetryAfter)> SendOnceAsync(HttpRequestMessage request, long start, bool async, CancellationToken cancellationToken)
+    {
         if (_gate.MaybeClosed)
         {
-            await PassGateAsync(exchange.Request, exchange.Start, exchange.Async, cancellationToken).ConfigureAwait(false);
+            await PassGateAsync(request, start, async, cancellationToken).ConfigureAwait(false);
         }
 
-        var response = exchange.Async
-            ? await base.SendAsync(exchange.Request, cancellationToken).ConfigureAwait(false)
-            : base.Send(exchange.Request, cancellationToken);
-        exchange.RetryAfter = Observe(exchange.Request, response);
-        return Outcome.FromResult(response);
+        var ticket = _readQuotas && !_quotas.IsEmpty ? await PassQuotaAsync(request, start, async, cancellationToken).ConfigureAwait(false) : null;
+        HttpResponseMessage response;
+        if (_readQuotas)
+        {
+            _quotas.Sending();
+        }
+
+        try
+        {
+            try
+            {
+                response = async ? await base.SendAsync(request, cancellationToken).ConfigureAwait(false) : base.Send(request, cancellationToken);
+            }
+            catch
+            {
+                _quotas.Return(ticket);
+                throw;
+            }
+
+            return (response, Observe(request, response, ticket));
+        }
+        finally
+        {
+            if (_readQuotas)
+            {
+                _quotas.Answered();
+            }
+        }
     }
 
     private ValueTask<bool> ShouldRetry(RetryPredicateArguments<HttpResponseMessage> args)
@@ -197,7 +237,7 @@ internal sealed class RetryHandler : DelegatingHandler
         var status = args.Outcome.Result is { } result ? (int)result.StatusCode : 0;
         var reason = args.Outcome.Exception is { } exception
             ? RetryPolicy.Classify(exception, cancelled)
-            : cancelled ? RetryReason.None : RetryPolicy.Classify(status, _statuses);
+            : cancelled ? RetryReason.None : ClassifyStatus(exchange.Request, status);
         if (reason == RetryReason.None)
         {
             return new(false);
@@ -339,12 +379,13 @@ internal sealed class RetryHandler : DelegatingHandler
     }
 
     /// <summary>Closes or opens the response's origin gate; returns the parsed <c>Retry-After</c> of a failure.</summary>
-    private TimeSpan? Observe(HttpRequestMessage request, HttpResponseMessage response)
+    private TimeSpan? Observe(HttpRequestMessage request, HttpResponseMessage response, QuotaTicket? ticket)
     {
         var status = (int)response.StatusCode;
+        var quotaClosed = ObserveQuota(request, response, ticket);
         if (status < 400)
         {
-            if (_gate.MaybeClosed)
+            if (_gate.MaybeClosed && !quotaClosed)
             {
                 OpenGate(request, status);
             }
@@ -366,7 +407,7 @@ internal sealed class RetryHandler : DelegatingHandler
             _farm?.Publish(uri, hold, response.StatusCode);
             Log.GateClosed(_logger, OriginGate.Describe(uri), status, retryAfter.Value, _clientName, hold);
         }
-        else if (_gate.MaybeClosed && RetryPolicy.OpensGate(status))
+        else if (_gate.MaybeClosed && !quotaClosed && RetryPolicy.OpensGate(status))
         {
             OpenGate(request, status);
         }

@@ -9,6 +9,7 @@ internal sealed class RetryMetrics
     private readonly Counter<long> _retried;
     private readonly Counter<long> _refused;
     private readonly Counter<long> _gate;
+    private readonly Counter<long> _quota;
 
     private KeyValuePair<string, object?> _client = MetricTags.Unbound;
 
@@ -17,6 +18,7 @@ internal sealed class RetryMetrics
         _retried = meter.Meter.CreateCounter<long>("statusawarehttp.retry.retried", "{retry}", "Retries made, by status and reason.");
         _refused = meter.Meter.CreateCounter<long>("statusawarehttp.retry.refused", "{response}", "Transient failures handed back or rethrown without a retry, by reason (budget refusals among them).");
         _gate = meter.Meter.CreateCounter<long>("statusawarehttp.retry.gate", "{request}", "Requests held back by their origin's gate, by outcome.");
+        _quota = meter.Meter.CreateCounter<long>("statusawarehttp.retry.quota_wait", "{request}", "Requests held back by a quota their origin announced (RateLimit fields), by outcome.");
     }
 
     /// <summary>Gets a view of these instruments that tags every measurement with <paramref name="clientName"/>.</summary>
@@ -42,6 +44,9 @@ internal sealed class RetryMetrics
     public void Refused(RetryRefusal refusal) => _refused.Add(1, _client, new KeyValuePair<string, object?>("reason", RefusalName(refusal)));
 
     public void GateWaited() => _gate.Add(1, _client, new KeyValuePair<string, object?>("outcome", "waited"));
+
+    /// <summary>Counts a request held by an announced quota: <c>waited</c> or <c>failed_fast</c>.</summary>
+    public void QuotaWait(string outcome) => _quota.Add(1, _client, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void GateFailedFast() => _gate.Add(1, _client, new KeyValuePair<string, object?>("outcome", "failed_fast"));
 
