@@ -79,7 +79,7 @@ internal sealed class BackgroundRevalidator
             var responseTime = _time.GetUtcNow();
             var status = (int)response.StatusCode;
             var headers = CacheHeaders.Capture(response, responseTime);
-            var parsed = StoredResponse.Parse(status, headers);
+            var parsed = ResponseFields.Parse(status, headers);
 
             if (status == 304)
             {
@@ -107,7 +107,7 @@ internal sealed class BackgroundRevalidator
                 return;
             }
 
-            var fresh = HttpCacheEntry.Create(parsed, StoredLines.Compact(headers), body, requestTime, responseTime, CacheKeys.VaryValues(parsed.VaryNames, snapshot));
+            var fresh = HttpCacheEntry.Create(parsed, StoredLines.Compact(headers), body, requestTime, responseTime, CacheVary.Values(parsed.VaryNames, snapshot));
             await _variants.StoreAsync(key, uri, variants, fresh, replacing: entry).ConfigureAwait(false);
         }
         catch (Exception ex)

@@ -44,7 +44,7 @@ internal sealed class CacheInvalidation
 
         var responseTime = _time.GetUtcNow();
         var update = CacheHeaders.Capture(response, responseTime);
-        var head = StoredResponse.Parse(200, update);
+        var head = ResponseFields.Parse(200, update);
         var kept = new List<HttpCacheEntry>(variants.Count);
         var changed = false;
         foreach (var variant in variants)
@@ -53,7 +53,7 @@ internal sealed class CacheInvalidation
             {
                 changed = true;
             }
-            else if (!CacheKeys.VaryMatches(variant.VaryHeaders, request.Headers))
+            else if (!CacheVary.Matches(variant.VaryHeaders, request.Headers))
             {
                 kept.Add(variant);
             }

@@ -135,7 +135,7 @@ internal sealed partial class CachingHandler
 
         // A response that says no-store is refused without capturing and parsing its lines.
         IReadOnlyList<KeyValuePair<string, string>>? headers = null;
-        StoredResponse? parsed = null;
+        ResponseFields? parsed = null;
         var lifetime = TimeSpan.Zero;
         var tooLarge = false;
         var refusal = CacheHeaders.TryReadResponseDirectives(response, out var responseDirectives)
@@ -145,7 +145,7 @@ internal sealed partial class CachingHandler
         if (refusal == StoreRefusal.None)
         {
             headers = CacheHeaders.Capture(response, responseTime);
-            parsed = StoredResponse.Parse(status, headers);
+            parsed = ResponseFields.Parse(status, headers);
             if (exchange.Override.Rule is { } rule)
             {
                 (headers, parsed) = CacheRules.Apply(rule, headers, parsed);

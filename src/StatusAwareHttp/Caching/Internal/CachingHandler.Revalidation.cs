@@ -64,7 +64,7 @@ internal sealed partial class CachingHandler
         var responseTime = _time.GetUtcNow();
         var update = CacheHeaders.Capture(response, responseTime);
         response.Dispose();
-        StoredResponse.ReadValidators(update, out var etag, out var lastModified);
+        ResponseFields.ReadValidators(update, out var etag, out var lastModified);
         var selects = CacheStrategy.NotModifiedSelects(entry.Parsed, etag, lastModified);
 
         // §4.3.4, §3.2: the stored response, its headers updated by the 304's, timed by this exchange.

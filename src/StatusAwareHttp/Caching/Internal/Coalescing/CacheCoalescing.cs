@@ -64,7 +64,7 @@ internal sealed class CacheCoalescing
 
         // §4.1: the shared response must be one this request could have been served from storage.
         var request = exchange.Request;
-        if (shared is null || !CacheKeys.VaryMatches(shared.VaryValues, request.Headers) || shared.Body.TryAddReader() is not { } reader)
+        if (shared is null || !CacheVary.Matches(shared.VaryValues, request.Headers) || shared.Body.TryAddReader() is not { } reader)
         {
             return null;
         }
@@ -125,10 +125,10 @@ internal sealed class CacheCoalescing
     /// is stored once read whole, and publishes it to them. The <see cref="SharedResponse"/> made here owns the body:
     /// it stores it (<see cref="StoreAsync"/>) and ends the flight (<see cref="Ended"/>).
     /// </summary>
-    public void Share(HttpResponseMessage response, in CacheExchange exchange, in SentRequest sent, IReadOnlyList<KeyValuePair<string, string>> headers, StoredResponse parsed, DateTimeOffset responseTime)
+    public void Share(HttpResponseMessage response, in CacheExchange exchange, in SentRequest sent, IReadOnlyList<KeyValuePair<string, string>> headers, ResponseFields parsed, DateTimeOffset responseTime)
     {
         _cache.ForgetPass(exchange.Key);
-        var vary = CacheKeys.VaryValues(parsed.VaryNames, sent.Snapshot);
+        var vary = CacheVary.Values(parsed.VaryNames, sent.Snapshot);
         var origin = response.Content;
         var shared = new SharedResponse(this, response, exchange, sent, headers, parsed, vary, responseTime, _maxEntryBytes, _time);
         var body = shared.Body;

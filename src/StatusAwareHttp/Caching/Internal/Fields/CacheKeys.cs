@@ -7,15 +7,14 @@ using System.Text;
 namespace StatusAwareHttp.Caching.Internal;
 
 /// <summary>
-/// Cache keys (RFC 9111 §2, §4.1) and the secondary keys of <c>Vary</c>. A key is the method, the URI with its query
-/// (without fragment), and, when the request carries credentials, a SHA-256 hash of them: a response to a request
-/// with <c>Authorization</c>, <c>Proxy-Authorization</c> or <c>Cookie</c> is only served to a request with the same
-/// values. Neither keys nor stored entries ever hold a credential, only its hash.
+/// Cache keys (RFC 9111 §2; the secondary keys of <c>Vary</c> are <see cref="CacheVary"/>'s). A key is the method,
+/// the URI with its query (without fragment), and, when the request carries credentials, a SHA-256 hash of them: a
+/// response to a request with <c>Authorization</c>, <c>Proxy-Authorization</c> or <c>Cookie</c> is only served to a
+/// request with the same values. Neither keys nor stored entries ever hold a credential, only its hash.
 /// </summary>
 internal static class CacheKeys
 {
     private const string GetPrefix = "GET ";
-    private const string HashPrefix = "sha256:";
     private static readonly string[] s_credentialHeaders = StatusAwareHttp.Internal.SensitiveHeaderNames.Defaults;
 
     /// <summary>The key of a GET of <paramref name="uri"/> in the credential partition of <paramref name="headers"/>.</summary>
@@ -80,159 +79,6 @@ internal static class CacheKeys
     /// <summary>Whether <paramref name="name"/> is a credential field, kept only as a hash.</summary>
     public static bool IsCredential(string name) => StatusAwareHttp.Internal.SensitiveHeaderNames.IsSensitive(name);
 
-    /// <summary>
-    /// The request values of the fields <paramref name="names"/> (a response's <c>Vary</c>), normalised, read from a
-    /// snapshot of the request headers taken before the request was sent (inner handlers may add fields).
-    /// </summary>
-    public static KeyValuePair<string, string?>[] VaryValues(string[] names, RequestSnapshot request)
-    {
-        if (names.Length == 0)
-        {
-            return [];
-        }
-
-        var values = new KeyValuePair<string, string?>[names.Length];
-        for (var i = 0; i < names.Length; i++)
-        {
-            var name = names[i];
-            values[i] = new(name, request.TryGet(name, out var lines) ? Normalise(name, lines) : null);
-        }
-
-        return values;
-    }
-
-    /// <summary>§4.1: whether the request presents the same values of the fields the stored response varies on.</summary>
-    public static bool VaryMatches(IReadOnlyList<KeyValuePair<string, string?>> stored, HttpRequestHeaders headers)
-    {
-        for (var i = 0; i < stored.Count; i++)
-        {
-            var (name, storedValue) = (stored[i].Key, stored[i].Value);
-            if (name is null)
-            {
-                return false;
-            }
-
-            if (!headers.NonValidated.TryGetValues(name, out var lines))
-            {
-                if (storedValue is not null)
-                {
-                    return false;
-                }
-
-                continue;
-            }
-
-            if (storedValue is null || !LinesMatch(name, lines, storedValue))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>§4.1: the most recent stored response (by <c>Date</c>, then receive time) whose Vary values match.</summary>
-    public static HttpCacheEntry? Select(IReadOnlyList<HttpCacheEntry>? entries, HttpRequestHeaders headers)
-    {
-        if (entries is null)
-        {
-            return null;
-        }
-
-        HttpCacheEntry? best = null;
-        for (var i = 0; i < entries.Count; i++)
-        {
-            var entry = entries[i];
-            if (entry is null || entry.Parsed.Unreadable is not null || entry.Parsed.VaryStar || !VaryMatches(entry.VaryHeaders, headers))
-            {
-                continue;
-            }
-
-            if (best is null || IsNewer(entry, best))
-            {
-                best = entry;
-            }
-        }
-
-        return best;
-    }
-
-    private static bool IsNewer(HttpCacheEntry a, HttpCacheEntry b)
-    {
-        var dateA = a.Parsed.Date ?? a.ResponseTime;
-        var dateB = b.Parsed.Date ?? b.ResponseTime;
-        return dateA != dateB ? dateA > dateB : a.ResponseTime >= b.ResponseTime;
-    }
-
-    private static bool LinesMatch(string name, HeaderStringValues lines, string storedValue)
-    {
-        if (IsCredential(name))
-        {
-            return HashMatches(lines, storedValue);
-        }
-
-        // A single line already in normal form compares without allocating.
-        if (lines.Count == 1)
-        {
-            foreach (var line in lines)
-            {
-                if (string.Equals(line, storedValue, StringComparison.Ordinal))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return string.Equals(Normalise(name, lines), storedValue, StringComparison.Ordinal);
-    }
-
-    /// <summary>
-    /// §4.1 normalisation: the field lines joined as one list, members trimmed and separated by ", ", lower-cased
-    /// for the fields whose values are case-insensitive; credentials become their hash.
-    /// </summary>
-    public static string Normalise(string name, HeaderStringValues lines)
-    {
-        if (IsCredential(name))
-        {
-            return Hash(lines);
-        }
-
-        var lower = name.Equals("Accept-Encoding", StringComparison.OrdinalIgnoreCase)
-            || name.Equals("Accept-Charset", StringComparison.OrdinalIgnoreCase)
-            || name.Equals("Accept-Language", StringComparison.OrdinalIgnoreCase);
-        var builder = new StringBuilder();
-        foreach (var line in lines)
-        {
-            foreach (var range in line.AsSpan().Split(','))
-            {
-                var member = line.AsSpan(range).Trim(" \t");
-                if (member.IsEmpty)
-                {
-                    continue;
-                }
-
-                if (builder.Length > 0)
-                {
-                    builder.Append(", ");
-                }
-
-                if (lower)
-                {
-                    foreach (var c in member)
-                    {
-                        builder.Append(char.ToLowerInvariant(c));
-                    }
-                }
-                else
-                {
-                    builder.Append(member);
-                }
-            }
-        }
-
-        return builder.ToString();
-    }
-
     private static bool TryHashCredentials(HttpRequestHeaders headers, Span<byte> hash, string[] credentialHeaders)
     {
         if (!StatusAwareHttp.Internal.FieldNames.AnyOf(headers.NonValidated, credentialHeaders))
@@ -270,33 +116,8 @@ internal static class CacheKeys
         return true;
     }
 
-    private static string Hash(HeaderStringValues lines)
-    {
-        Span<char> text = stackalloc char[HashPrefix.Length + (SHA256.HashSizeInBytes * 2)];
-        WriteHash(lines, text);
-        return new string(text);
-    }
-
-    private static bool HashMatches(HeaderStringValues lines, string stored)
-    {
-        Span<char> text = stackalloc char[HashPrefix.Length + (SHA256.HashSizeInBytes * 2)];
-        WriteHash(lines, text);
-        return stored.AsSpan().SequenceEqual(text);
-    }
-
-    private static void WriteHash(HeaderStringValues lines, Span<char> text)
-    {
-        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(CharCount(lines)));
-        var length = WriteLines(lines, rented);
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(rented.AsSpan(0, length), hash);
-        ArrayPool<byte>.Shared.Return(rented, clearArray: true);
-        HashPrefix.CopyTo(text);
-        Convert.TryToHexStringLower(hash, text[HashPrefix.Length..], out _);
-    }
-
     /// <summary>The characters <see cref="WriteLines"/> encodes: a newline before each line and a NUL after the last.</summary>
-    private static int CharCount(HeaderStringValues lines)
+    public static int CharCount(HeaderStringValues lines)
     {
         var count = 1;
         foreach (var line in lines)
@@ -307,7 +128,8 @@ internal static class CacheKeys
         return count;
     }
 
-    private static int WriteLines(HeaderStringValues lines, Span<byte> destination)
+    /// <summary>Writes the lines as UTF-8, each after a newline, then a NUL; the bytes written.</summary>
+    public static int WriteLines(HeaderStringValues lines, Span<byte> destination)
     {
         var length = 0;
         foreach (var line in lines)
@@ -318,58 +140,5 @@ internal static class CacheKeys
 
         destination[length++] = 0;
         return length;
-    }
-}
-
-/// <summary>
-/// The request's header lines as they were before it was sent, so that <c>Vary</c> values are those the caller
-/// presented and not what inner handlers (such as automatic decompression adding <c>Accept-Encoding</c>) added later.
-/// </summary>
-internal sealed class RequestSnapshot
-{
-    private readonly KeyValuePair<string, HeaderStringValues>[] _lines;
-
-    private RequestSnapshot(KeyValuePair<string, HeaderStringValues>[] lines)
-    {
-        _lines = lines;
-    }
-
-    private static readonly RequestSnapshot s_empty = new([]);
-
-    public static RequestSnapshot Take(HttpRequestHeaders headers)
-    {
-        if (headers.NonValidated.Count == 0)
-        {
-            return s_empty;
-        }
-
-        var lines = new KeyValuePair<string, HeaderStringValues>[headers.NonValidated.Count];
-        var i = 0;
-        foreach (var line in headers.NonValidated)
-        {
-            if (i == lines.Length)
-            {
-                break;
-            }
-
-            lines[i++] = line;
-        }
-
-        return new RequestSnapshot(lines);
-    }
-
-    public bool TryGet(string name, out HeaderStringValues values)
-    {
-        foreach (var line in _lines)
-        {
-            if (string.Equals(line.Key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                values = line.Value;
-                return true;
-            }
-        }
-
-        values = default;
-        return false;
     }
 }

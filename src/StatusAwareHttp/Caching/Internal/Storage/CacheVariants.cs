@@ -45,7 +45,7 @@ internal sealed class CacheVariants
         }
 
         var lines = CacheHeaders.Merge(stored.Headers, update);
-        return HttpCacheEntry.Create(StoredResponse.Updated(stored.Parsed, update, lines), lines, stored.Body, requestTime, responseTime, stored.VaryHeaders);
+        return HttpCacheEntry.Create(ResponseFields.Updated(stored.Parsed, update, lines), lines, stored.Body, requestTime, responseTime, stored.VaryHeaders);
     }
 
     /// <summary>The variants stored under <paramref name="key"/>; null when none, or when the store failed (a miss).</summary>
@@ -105,7 +105,7 @@ internal sealed class CacheVariants
 
             if (unreadable is null)
             {
-                return CacheKeys.Select(variants, headers);
+                return CacheVary.Select(variants, headers);
             }
         }
         catch (Exception ex)
