@@ -87,7 +87,7 @@ public class NotModifiedMergeTests
         var time = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var stored = new HttpCacheEntry(200, StoredLines.Compact(CacheStrategyTests.Lines("X: 1|Date: D|ETag: \"a\"")), new byte[] { 1 }, time, time, []);
 
-        var updated = CacheVariants.WithUpdate(stored, CacheStrategyTests.Lines("Date: D|ETag: \"a\""), time.AddSeconds(1), time.AddSeconds(2));
+        var updated = OriginAnswers.WithUpdate(stored, CacheStrategyTests.Lines("Date: D|ETag: \"a\""), time.AddSeconds(1), time.AddSeconds(2));
 
         Assert.Same(stored.Headers, updated.Headers);
         Assert.Same(stored.Parsed, updated.Parsed);

@@ -4,54 +4,36 @@ using StatusAwareHttp.Internal;
 namespace StatusAwareHttp.Caching.Internal;
 
 /// <summary>
-/// Collapsed requests (RFC 9111 §4): the client's table of GETs in flight by cache key. A miss becomes the leader of
-/// its key or joins the leader's response, reading the same body; the leader's response body is teed into a
-/// <see cref="SharedBody"/> that is stored once read whole.
+/// Collapsed requests (RFC 9111 §4): a miss becomes the leader of its key in the client's table of GETs in flight
+/// (<see cref="ClientCache.TryLead"/>) or joins the leader's response, reading the same body; the leader's response
+/// body is teed into a <see cref="SharedBody"/> owned by a <see cref="SharedResponse"/>, which stores it once read
+/// whole and ends the flight. Keys whose answer could not be stored go uncollapsed for a while (hit-for-pass).
 /// </summary>
 internal sealed class CacheCoalescing
 {
-    private readonly ClientCache _cache;
-    private readonly CacheVariants _variants;
-    private readonly CacheStatus _status;
-    private readonly long _maxEntryBytes;
-    private readonly TimeProvider _time;
-    private readonly CacheMetrics _metrics;
-    private readonly ILogger _logger;
+    private readonly CacheContext _context;
 
-    public CacheCoalescing(ClientCache cache, CacheVariants variants, CacheStatus status, long maxEntryBytes, TimeProvider time, CacheMetrics metrics, ILogger logger)
+    public CacheCoalescing(CacheContext context)
     {
-        _cache = cache;
-        _variants = variants;
-        _status = status;
-        _maxEntryBytes = maxEntryBytes;
-        _time = time;
-        _metrics = metrics;
-        _logger = logger;
+        _context = context;
     }
 
     /// <summary>
     /// Whether the request may share another's response: a caller that asks for a response made after its request
     /// (no-cache, max-age=0, or a request directive that forwarded it) or forbids storing goes alone.
     /// </summary>
-    public static bool MayCollapse(in CacheExchange exchange) =>
+    public static bool MayCollapse(CacheExchange exchange) =>
         !exchange.Directives.NoStore
         && !exchange.Directives.NoCache
         && exchange.Directives.MaxAge is not (0 or CacheDirectives.Invalid)
         && exchange.Reason != ForwardReason.Request;
 
-    /// <summary>Makes the request the leader of its key (its flight returned), or gives the flight in progress to join.</summary>
-    public InFlightRequest? TryLead(string key, out InFlightRequest current)
-    {
-        var mine = new InFlightRequest();
-        current = _cache.InFlight.GetOrAdd(key, mine);
-        return ReferenceEquals(current, mine) ? mine : null;
-    }
-
     /// <summary>Waits for the in-flight request's response and reads its body as well; null when it cannot be shared.</summary>
     public async Task<HttpResponseMessage?> JoinAsync(InFlightRequest flight, CacheExchange exchange, bool async, CancellationToken cancellationToken)
     {
         SharedResponse? shared;
-        _cache.EnterWaiting();
+        var cache = _context.Cache;
+        cache.EnterWaiting();
         try
         {
             var waiting = flight.Response.WaitAsync(cancellationToken);
@@ -59,7 +41,7 @@ internal sealed class CacheCoalescing
         }
         finally
         {
-            _cache.ExitWaiting();
+            cache.ExitWaiting();
         }
 
         // §4.1: the shared response must be one this request could have been served from storage.
@@ -78,61 +60,37 @@ internal sealed class CacheCoalescing
             Content = content,
         };
         CacheHeaders.AddLines(response, content, shared.Headers, shared.Parsed.Targets);
-        response.Headers.TryAddWithoutValidation(CacheStatus.FieldName, _status.Forward(exchange.Reason, (int)shared.StatusCode, collapsed: true));
-        _metrics.Coalesced();
-        if (_logger.IsEnabled(LogLevel.Debug))
+        response.Headers.TryAddWithoutValidation(CacheStatus.FieldName, _context.Status.Forward(exchange.Reason, (int)shared.StatusCode, collapsed: true));
+        _context.Metrics.Coalesced();
+        if (_context.Logger.IsEnabled(LogLevel.Debug))
         {
-            Log.Coalesced(_logger, UriRedaction.Redact(exchange.Uri));
+            Log.Coalesced(_context.Logger, UriRedaction.Redact(exchange.Uri));
         }
 
         return response;
     }
 
     /// <summary>
-    /// Ends the flight the request leads (if any). Declined (<paramref name="failed"/> false: the response cannot be
-    /// shared), the requests waiting on it go to the origin themselves; failed (the leader's request failed or was
-    /// cancelled), one of them leads anew and the others join it. Taken out of the table first, so that a waiting
-    /// request woken by the end finds the key free.
-    /// </summary>
-    public void End(string key, InFlightRequest? flight, bool failed = false)
-    {
-        if (flight is not null)
-        {
-            _cache.InFlight.TryRemove(new KeyValuePair<string, InFlightRequest>(key, flight));
-            flight.FarmLease?.Release();
-            if (failed)
-            {
-                flight.Fail();
-            }
-            else
-            {
-                flight.Decline();
-            }
-        }
-    }
-
-    /// <summary>
     /// Hit-for-pass (as Varnish names it): whether the key's last answer could not be stored, a short while ago; the
     /// requests for it then go to the origin each on its own, at once, instead of waiting on one another's headers.
     /// </summary>
-    public bool IsPass(string key) => _cache.IsPass(key, _time.GetUtcNow());
+    public bool IsPass(string key) => _context.Cache.IsPass(key, _context.Time.GetUtcNow());
 
     /// <summary>Remembers that the key's answer could not be stored (for <see cref="ClientCache.PassDuration"/>).</summary>
-    public void RememberPass(string key) => _cache.RememberPass(key, _time.GetUtcNow());
+    public void RememberPass(string key) => _context.Cache.RememberPass(key, _context.Time.GetUtcNow());
 
     /// <summary>
-    /// Tees the response's body into a <see cref="SharedBody"/> that the requests joining the flight read too and that
-    /// is stored once read whole, and publishes it to them. The <see cref="SharedResponse"/> made here owns the body:
-    /// it stores it (<see cref="StoreAsync"/>) and ends the flight (<see cref="Ended"/>).
+    /// Tees the response's body into a <see cref="SharedBody"/> that the requests joining the flight read too, and
+    /// publishes it to them. The <see cref="SharedResponse"/> made here owns the body: it stores it once read whole and
+    /// ends the flight.
     /// </summary>
-    public void Share(HttpResponseMessage response, in CacheExchange exchange, in SentRequest sent, IReadOnlyList<KeyValuePair<string, string>> headers, ResponseFields parsed, DateTimeOffset responseTime)
+    public void Share(HttpResponseMessage response, CacheExchange exchange, IReadOnlyList<KeyValuePair<string, string>> headers, ResponseFields parsed, DateTimeOffset responseTime)
     {
-        _cache.ForgetPass(exchange.Key);
-        var vary = CacheVary.Values(parsed.VaryNames, sent.Snapshot);
+        _context.Cache.ForgetPass(exchange.Key);
         var origin = response.Content;
-        var shared = new SharedResponse(this, response, exchange, sent, headers, parsed, vary, responseTime, _maxEntryBytes, _time);
+        var shared = new SharedResponse(_context, exchange, response, headers, parsed, responseTime);
         var body = shared.Body;
-        var content = new SharedBodyContent(body, body.TryAddReader()!);
+        var content = new SharedBodyContent(body, body.FirstReader());
 
         // Line by line, as strings: the enumerable overload would box each field's values and their enumerator.
         foreach (var field in origin.Headers.NonValidated)
@@ -144,33 +102,6 @@ internal sealed class CacheCoalescing
         }
 
         response.Content = content;
-        sent.Flight?.Publish(shared);
+        exchange.Flight?.Publish(shared);
     }
-
-    /// <summary>Stores the body of <paramref name="shared"/>, read whole.</summary>
-    internal ValueTask StoreAsync(SharedResponse shared, byte[] bytes) =>
-        _variants.StoreAsync(
-            shared.Key,
-            shared.Uri,
-            shared.Variants,
-            HttpCacheEntry.Create(shared.Parsed, StoredLines.Compact(shared.Headers), bytes, shared.RequestTime, shared.ResponseTime, shared.VaryValues),
-            replacing: shared.Stale);
-
-    /// <summary>The body of <paramref name="shared"/> ended: its flight ends (declined for any request still to come).</summary>
-    internal void Ended(SharedResponse shared, BodyEnd end)
-    {
-        End(shared.Key, shared.Flight);
-        if (end != BodyEnd.Complete && _logger.IsEnabled(LogLevel.Debug))
-        {
-            Log.BodyIncomplete(_logger, UriRedaction.Redact(shared.Uri), EndText(end));
-        }
-    }
-
-    private static string EndText(BodyEnd end) => end switch
-    {
-        BodyEnd.TooLarge => "it is larger than Cache.MaxEntryBytes",
-        BodyEnd.Abandoned => "the caller disposed the response before reading it whole",
-        BodyEnd.OriginFailed => "the origin response failed before its end",
-        _ => "complete",
-    };
 }

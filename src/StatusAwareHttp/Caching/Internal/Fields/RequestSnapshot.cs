@@ -15,13 +15,14 @@ internal sealed class RequestSnapshot
         _lines = lines;
     }
 
-    private static readonly RequestSnapshot s_empty = new([]);
+    /// <summary>Gets the snapshot of a request without header lines.</summary>
+    public static RequestSnapshot Empty { get; } = new([]);
 
     public static RequestSnapshot Take(HttpRequestHeaders headers)
     {
         if (headers.NonValidated.Count == 0)
         {
-            return s_empty;
+            return Empty;
         }
 
         var lines = new KeyValuePair<string, HeaderStringValues>[headers.NonValidated.Count];
