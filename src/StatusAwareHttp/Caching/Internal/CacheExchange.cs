@@ -1,16 +1,6 @@
 namespace StatusAwareHttp.Caching.Internal;
 
 /// <summary>
-/// A GET as the cache looks it up: the request, its URI, its <c>Cache-Control</c> and the application's overrides.
-/// On the stack: a hit makes nothing else (no key string, no exchange).
-/// </summary>
-/// <param name="Request">The caller's request.</param>
-/// <param name="Uri">Its absolute URI.</param>
-/// <param name="Directives">The request's Cache-Control directives.</param>
-/// <param name="Override">The application's overrides (request mode, offline switch, URL rule); default when none.</param>
-internal readonly record struct CacheLookup(HttpRequestMessage Request, Uri Uri, CacheDirectives Directives, CacheOverride Override);
-
-/// <summary>
 /// One GET the cache sends forward, from the lookup to the origin's answer: the one object per request that holds
 /// the cache's state for it. It has its key; the variants stored under the key; why it goes forward; the stored
 /// response the answer replaces or is validated against (<see cref="Stale"/>, null on a miss); and, once sent, the
@@ -29,7 +19,10 @@ internal sealed class CacheExchange
 
     public CacheExchange(in CacheLookup lookup, string key, IReadOnlyList<HttpCacheEntry>? variants, ForwardReason reason, HttpCacheEntry? stale, bool countMiss)
     {
-        (_request, _uri, _directives, _override) = (lookup.Request, lookup.Uri, lookup.Directives, lookup.Override);
+        _request = lookup.Request;
+        _uri = lookup.Uri;
+        _directives = lookup.Directives;
+        _override = lookup.Override;
         Key = key;
         Variants = variants;
         Reason = reason;
