@@ -46,6 +46,4 @@ public sealed class AuthenticationOptions
     /// </summary>
     [Range(1, 10)]
     public int MaxChallengeResponses { get; set; } = 3;
-
-    internal bool HasResponder => Credentials is not null || BearerTokenProvider is not null || Authenticator is not null;
 }

@@ -9,7 +9,7 @@ namespace StatusAwareHttp.Caching;
 /// </summary>
 public sealed class HttpCacheEntry
 {
-    private StoredResponse? _parsed;
+    private ResponseFields? _parsed;
 
     /// <summary>Makes an entry (the cache makes them; a store makes them when it reads its serialised form back).</summary>
     /// <param name="statusCode">The response status, 100 to 999.</param>
@@ -74,14 +74,14 @@ public sealed class HttpCacheEntry
     public string? StoreDetail { get; init; }
 
     /// <summary>The headers parsed once (the entry is immutable); a benign race may parse twice.</summary>
-    internal StoredResponse Parsed => _parsed ??= StoredResponse.Parse(this);
+    internal ResponseFields Parsed => _parsed ??= ResponseFields.Parse(this);
 
     /// <summary>
     /// Makes an entry whose headers were already parsed (from the same status and lines); lines and view equal to a
     /// recently stored entry's are shared with it (<see cref="StoredLines.ShareLayout"/>).
     /// </summary>
     internal static HttpCacheEntry Create(
-        StoredResponse parsed,
+        ResponseFields parsed,
         IReadOnlyList<KeyValuePair<string, string>> headers,
         ReadOnlyMemory<byte> body,
         DateTimeOffset requestTime,

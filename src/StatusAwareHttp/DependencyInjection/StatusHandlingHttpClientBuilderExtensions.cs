@@ -15,9 +15,11 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static partial class StatusHandlingHttpClientBuilderExtensions
 {
     /// <summary>
-    /// Gives this client the documented meaning of HTTP status codes: redirects, then the HTTP cache, then retries,
-    /// outermost first, in front of the primary handler, whose own redirect following is turned off.
-    /// Options are named after the client and validated at start-up. Calling this again on the same client adds
+    /// Gives this client the documented meaning of HTTP status codes: handlers in front of the primary handler, whose
+    /// own redirect following is turned off. Outermost first: tracing (one span per logical request), throw-on-error
+    /// (when <c>Errors.ThrowOnErrorStatus</c> is on), redirects, authentication (when something can answer a 401), the
+    /// HTTP cache, retries, and errors (the 505 fallback and empty 204/205 content); each concern switched off is left
+    /// out. Options are named after the client and validated at start-up. Calling this again on the same client adds
     /// its <paramref name="configure"/> to the options; it never adds a second set of handlers.
     /// </summary>
     /// <param name="builder">The client's builder.</param>

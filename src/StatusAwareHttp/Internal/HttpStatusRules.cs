@@ -24,9 +24,6 @@ internal enum StatusTraits
     /// <summary>Carries no content (RFC 9110 §15.3.5, §15.3.6): the content handed back is empty.</summary>
     NoContent = 1 << 5,
 
-    /// <summary>A challenge the client may answer with credentials (RFC 9110 §11.6.1, §11.7.1).</summary>
-    Challenge = 1 << 6,
-
     /// <summary>The server does not support the request's major version (RFC 9110 §15.6.6): HTTP/1.1 may be tried.</summary>
     VersionNotSupported = 1 << 7,
 
@@ -36,9 +33,10 @@ internal enum StatusTraits
 
 /// <summary>
 /// Every status rule of the library in one table: which redirects are followed and with which method, which statuses
-/// are cacheable by default, transient (retried by default), covered by stale-if-error, empty, or challenges. The
-/// policies (<c>RedirectPolicy</c>, <c>CacheStrategy</c>, <c>RetryPolicy</c>, <c>ErrorClassifier</c>,
-/// <c>VersionFallbackPolicy</c>) and <c>RetryOptions.StatusCodes</c>' default read it. Pure.
+/// are cacheable by default, transient (retried by default), covered by stale-if-error, empty, a version problem, or
+/// hold their origin with a <c>Retry-After</c>. The policies (<c>RedirectPolicy</c>, <c>CacheStrategy</c>,
+/// <c>OriginAnswers</c>, <c>RetryPolicy</c>, <c>ErrorClassifier</c>, <c>VersionFallbackPolicy</c>,
+/// <c>NoContentPolicy</c>), the handlers and <c>RetryOptions.StatusCodes</c>' default read it. Pure.
 /// </summary>
 internal static class HttpStatusRules
 {
@@ -55,9 +53,8 @@ internal static class HttpStatusRules
         301 or 308 => StatusTraits.FollowedRedirect | StatusTraits.CacheableByDefault,
         302 or 303 or 307 => StatusTraits.FollowedRedirect,                       // 304, 305, 306 are not followed
         400 or 403 => StatusTraits.NotTransient,                                  // §15.5.1, §15.5.4
-        401 => StatusTraits.Challenge | StatusTraits.NotTransient,                // §15.5.2: needs credentials, not time
+        401 => StatusTraits.NotTransient,                                         // §15.5.2: needs credentials, not time
         404 or 405 => StatusTraits.CacheableByDefault | StatusTraits.NotTransient, // §15.5.5, §15.5.6
-        407 => StatusTraits.Challenge,                                            // §15.5.8
         408 => StatusTraits.Transient,                                            // §15.5.9
         429 => StatusTraits.Transient | StatusTraits.HoldsOrigin,                 // RFC 6585 §4
         410 or 414 or 501 => StatusTraits.CacheableByDefault,
@@ -89,8 +86,6 @@ internal static class HttpStatusRules
 
     public static bool HasNoContent(int status) => Has(status, StatusTraits.NoContent);
 
-    public static bool IsChallenge(int status) => Has(status, StatusTraits.Challenge);
-
     public static bool IsVersionNotSupported(int status) => Has(status, StatusTraits.VersionNotSupported);
 
     /// <summary>Whether the same request may succeed later, unchanged; for a status the table says nothing about, an error with <c>Retry-After</c> (§10.2.3).</summary>
@@ -99,6 +94,9 @@ internal static class HttpStatusRules
 
     /// <summary>Whether this status, sent with a <c>Retry-After</c>, holds every request to its origin for that long.</summary>
     public static bool HoldsOrigin(int status) => Has(status, StatusTraits.HoldsOrigin);
+
+    /// <summary>Whether a response shows its origin answering again (a gate closed for it opens): not a 5xx, and not a transient 4xx (408, 429).</summary>
+    public static bool ShowsOriginAnswering(int status) => status < 500 && !Has(status, StatusTraits.Transient);
 
     private static bool Has(int status, StatusTraits trait) => (Of(status) & trait) != 0;
 }

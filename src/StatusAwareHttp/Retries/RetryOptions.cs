@@ -3,7 +3,7 @@ using StatusAwareHttp.Internal;
 
 namespace StatusAwareHttp.Retries;
 
-// The TimeSpan [Range]s are read by the source-generated validator (Internal/StatusHandlingOptionsValidator.cs),
+// The TimeSpan [Range]s are read by the source-generated validator (Internal/Pipeline/StatusHandlingOptionsValidator.cs),
 // which emits its own trimming-safe copy of the check; the attribute's reflection-based constructor never runs.
 #pragma warning disable IL2026
 

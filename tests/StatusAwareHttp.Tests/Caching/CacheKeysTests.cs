@@ -61,8 +61,8 @@ public class CacheKeysTests
     {
         using var first = Request(name, stored);
         using var second = Request(name, presented);
-        var values = CacheKeys.VaryValues([name], RequestSnapshot.Take(first.Headers));
-        Assert.Equal(matches, CacheKeys.VaryMatches(values, second.Headers));
+        var values = CacheVary.Values([name], RequestSnapshot.Take(first.Headers));
+        Assert.Equal(matches, CacheVary.Matches(values, second.Headers));
     }
 
     [Fact]
@@ -70,10 +70,10 @@ public class CacheKeysTests
     {
         using var without = new HttpRequestMessage(HttpMethod.Get, s_uri);
         using var with = Request("Accept-Language", "en");
-        var values = CacheKeys.VaryValues(["Accept-Language"], RequestSnapshot.Take(without.Headers));
+        var values = CacheVary.Values(["Accept-Language"], RequestSnapshot.Take(without.Headers));
         Assert.Null(values[0].Value);
-        Assert.True(CacheKeys.VaryMatches(values, without.Headers));
-        Assert.False(CacheKeys.VaryMatches(values, with.Headers));
+        Assert.True(CacheVary.Matches(values, without.Headers));
+        Assert.False(CacheVary.Matches(values, with.Headers));
     }
 
     [Fact]
@@ -81,11 +81,11 @@ public class CacheKeysTests
     {
         using var alice = Request("Authorization", "Bearer alice");
         using var bob = Request("Authorization", "Bearer bob");
-        var values = CacheKeys.VaryValues(["Authorization"], RequestSnapshot.Take(alice.Headers));
+        var values = CacheVary.Values(["Authorization"], RequestSnapshot.Take(alice.Headers));
         Assert.StartsWith("sha256:", values[0].Value, StringComparison.Ordinal);
         Assert.DoesNotContain("alice", values[0].Value, StringComparison.Ordinal);
-        Assert.True(CacheKeys.VaryMatches(values, alice.Headers));
-        Assert.False(CacheKeys.VaryMatches(values, bob.Headers));
+        Assert.True(CacheVary.Matches(values, alice.Headers));
+        Assert.False(CacheVary.Matches(values, bob.Headers));
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public class CacheKeysTests
         using var request = new HttpRequestMessage(HttpMethod.Get, s_uri);
         var snapshot = RequestSnapshot.Take(request.Headers);
         request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
-        Assert.Null(CacheKeys.VaryValues(["Accept-Encoding"], snapshot)[0].Value);
+        Assert.Null(CacheVary.Values(["Accept-Encoding"], snapshot)[0].Value);
     }
 
     // §5.2.1 with §5.4: Pragma: no-cache counts only without Cache-Control.

@@ -117,7 +117,7 @@ public partial class CacheStrategyTests
     [Fact]
     public void Expires_without_Date_counts_from_the_receive_time()
     {
-        var response = StoredResponse.Parse(200, Lines($"Expires: {Http(s_date.AddSeconds(90))}"));
+        var response = ResponseFields.Parse(200, Lines($"Expires: {Http(s_date.AddSeconds(90))}"));
         Assert.Equal(TimeSpan.FromSeconds(90), CacheStrategy.FreshnessLifetime(response, s_date, s_heuristic));
     }
 
@@ -151,7 +151,7 @@ public partial class CacheStrategyTests
     [Fact]
     public void A_Date_in_the_future_gives_no_apparent_age()
     {
-        var response = StoredResponse.Parse(200, Lines($"Date: {Http(s_date.AddSeconds(100))}"));
+        var response = ResponseFields.Parse(200, Lines($"Date: {Http(s_date.AddSeconds(100))}"));
         Assert.Equal(TimeSpan.FromSeconds(10), CacheStrategy.CurrentAge(response, s_date, s_date, s_date.AddSeconds(10)));
     }
 
@@ -276,8 +276,8 @@ public partial class CacheStrategyTests
     internal static HttpCacheEntry Entry(int status, string headers, string body = "hello") =>
         new(status, Lines(Expand(headers, s_date) + "|Date: {D}".Replace("{D}", Http(s_date), StringComparison.Ordinal)), System.Text.Encoding.UTF8.GetBytes(body), s_date, s_date, []);
 
-    internal static StoredResponse Response(int status, string headers) =>
-        StoredResponse.Parse(status, Lines(Expand(headers, s_date) + "|Date: " + Http(s_date)));
+    internal static ResponseFields Response(int status, string headers) =>
+        ResponseFields.Parse(status, Lines(Expand(headers, s_date) + "|Date: " + Http(s_date)));
 
     internal static CacheDirectives Request(string cacheControl)
     {

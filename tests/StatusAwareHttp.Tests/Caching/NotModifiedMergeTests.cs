@@ -39,9 +39,9 @@ public class NotModifiedMergeTests
         var lines = CacheStrategyTests.Lines(update);
         var merged = CacheHeaders.Merge(stored, lines);
 
-        var updated = StoredResponse.Updated(StoredResponse.Parse(200, stored), lines, merged);
+        var updated = ResponseFields.Updated(ResponseFields.Parse(200, stored), lines, merged);
 
-        Assert.Equal(View(StoredResponse.Parse(200, merged)), View(updated));
+        Assert.Equal(View(ResponseFields.Parse(200, merged)), View(updated));
     }
 
     [Theory]
@@ -54,8 +54,8 @@ public class NotModifiedMergeTests
     public void The_validators_read_alone_are_those_a_parse_reads(string lines, string? etag, string? lastModified)
     {
         var update = CacheStrategyTests.Lines(lines);
-        StoredResponse.ReadValidators(update, out var readETag, out var readLastModified);
-        var parsed = StoredResponse.Parse(304, update);
+        ResponseFields.ReadValidators(update, out var readETag, out var readLastModified);
+        var parsed = ResponseFields.Parse(304, update);
 
         Assert.Equal(etag, readETag);
         Assert.Equal(lastModified is null ? null : DateTimeOffset.Parse(lastModified + "T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture), readLastModified);
@@ -87,7 +87,7 @@ public class NotModifiedMergeTests
         var time = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var stored = new HttpCacheEntry(200, StoredLines.Compact(CacheStrategyTests.Lines("X: 1|Date: D|ETag: \"a\"")), new byte[] { 1 }, time, time, []);
 
-        var updated = CacheVariants.WithUpdate(stored, CacheStrategyTests.Lines("Date: D|ETag: \"a\""), time.AddSeconds(1), time.AddSeconds(2));
+        var updated = OriginAnswers.WithUpdate(stored, CacheStrategyTests.Lines("Date: D|ETag: \"a\""), time.AddSeconds(1), time.AddSeconds(2));
 
         Assert.Same(stored.Headers, updated.Headers);
         Assert.Same(stored.Parsed, updated.Parsed);
@@ -101,7 +101,7 @@ public class NotModifiedMergeTests
         HttpCacheEntry Entry(int status, string lines)
         {
             var compact = StoredLines.Compact(CacheStrategyTests.Lines(lines));
-            return HttpCacheEntry.Create(StoredResponse.Parse(status, compact), compact, new byte[] { 1 }, time, time, []);
+            return HttpCacheEntry.Create(ResponseFields.Parse(status, compact), compact, new byte[] { 1 }, time, time, []);
         }
 
         var a = Entry(200, "Cache-Control: max-age=5|X-Shared: 1");
@@ -129,8 +129,8 @@ public class NotModifiedMergeTests
             {
                 var (stored, update) = pair;
                 var merged = CacheHeaders.Merge(stored, update);
-                var updated = StoredResponse.Updated(StoredResponse.Parse(200, stored), update, merged);
-                Assert.Equal(View(StoredResponse.Parse(200, merged)), View(updated));
+                var updated = ResponseFields.Updated(ResponseFields.Parse(200, stored), update, merged);
+                Assert.Equal(View(ResponseFields.Parse(200, merged)), View(updated));
                 Assert.Equal(stored.SequenceEqual(merged), CacheHeaders.MergeKeeps(stored, update));
             },
             seed: "0000000000000",
@@ -139,7 +139,7 @@ public class NotModifiedMergeTests
     }
 
     /// <summary>Every value of the view, as text: public properties and the Cache-Control fields.</summary>
-    private static string View(StoredResponse response)
+    private static string View(ResponseFields response)
     {
         static string Text(object? value) => value switch
         {
@@ -149,7 +149,7 @@ public class NotModifiedMergeTests
             _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
         };
 
-        var properties = typeof(StoredResponse).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        var properties = typeof(ResponseFields).GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .OrderBy(p => p.Name, StringComparer.Ordinal)
             .Select(p => $"{p.Name}={Text(p.GetValue(response))}");
         var directives = typeof(CacheDirectives).GetFields(BindingFlags.Public | BindingFlags.Instance)

@@ -126,6 +126,6 @@ public sealed class VersionFallbackPolicyTests
     public void EmptiesNoContentStatuses(int status, int length, bool expected)
     {
         using var content = new ByteArrayContent(new byte[length]);
-        Assert.Equal(expected, VersionFallbackPolicy.MustEmptyContent((HttpStatusCode)status, content));
+        Assert.Equal(expected, NoContentPolicy.MustEmptyContent((HttpStatusCode)status, content));
     }
 }

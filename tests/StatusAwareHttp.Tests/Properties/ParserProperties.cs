@@ -74,7 +74,7 @@ public sealed class ParserProperties
             .List[0, 8];
         Sample(Gen.Select(Gen.Int[100, 999], lines), pair =>
         {
-            var stored = StoredResponse.Parse(pair.Item1, pair.Item2);
+            var stored = ResponseFields.Parse(pair.Item1, pair.Item2);
 
             // A validator the library keeps can always be sent back as a request header.
             Assert.True(stored.ETag is null || HeaderText.IsSendable(stored.ETag));

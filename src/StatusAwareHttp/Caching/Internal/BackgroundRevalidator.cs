@@ -6,113 +6,102 @@ namespace StatusAwareHttp.Caching.Internal;
 /// <summary>
 /// RFC 5861 §3: revalidates a stale response in the background while it is served, once per key at a time, at most
 /// <see cref="ClientCache.MaxBackgroundRevalidations"/> at once, off the caller's token and execution context, and
-/// never for longer than <see cref="Timeout"/>.
+/// never for longer than <see cref="Timeout"/>. What the answer does to the stored entry is <see cref="OriginAnswers"/>'s
+/// to decide, as on the foreground paths.
 /// </summary>
 internal sealed class BackgroundRevalidator
 {
     /// <summary>How long a background revalidation may take before it is abandoned.</summary>
     internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(100);
 
-    private readonly ClientCache _cache;
-    private readonly CacheVariants _variants;
+    private readonly CacheContext _context;
     private readonly Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> _send;
-    private readonly long _maxEntryBytes;
-    private readonly HeuristicSettings _heuristic;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
 
     /// <summary>Makes the revalidator; <paramref name="send"/> sends a request to the handlers inside the cache.</summary>
-    public BackgroundRevalidator(
-        ClientCache cache, CacheVariants variants, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send, CacheOptions options, TimeProvider time, ILogger logger)
+    public BackgroundRevalidator(CacheContext context, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send)
     {
-        _cache = cache;
-        _variants = variants;
+        _context = context;
         _send = send;
-        _maxEntryBytes = options.MaxEntryBytes;
-        _heuristic = HeuristicSettings.From(options);
-        _time = time;
-        _logger = logger;
     }
 
     /// <summary>Starts revalidating <paramref name="entry"/>, unless one runs for its key already or too many run.</summary>
-    public void Start(HttpRequestMessage request, Uri uri, string key, IReadOnlyList<HttpCacheEntry> variants, HttpCacheEntry entry)
+    public void Start(in CacheLookup lookup, string key, IReadOnlyList<HttpCacheEntry>? variants, HttpCacheEntry entry)
     {
-        var started = _cache.TryStartRevalidation(key, () =>
+        var (request, uri, rule) = (lookup.Request, lookup.Uri, lookup.Override.Rule);
+        var started = _context.Cache.TryStartRevalidation(key, () =>
         {
             var clone = Clone(request, uri);
             var snapshot = RequestSnapshot.Take(clone.Headers);
             if (ExecutionContext.IsFlowSuppressed())
             {
-                return Task.Run(() => RunAsync(clone, snapshot, uri, key, variants, entry));
+                return Task.Run(() => RunAsync(clone, snapshot, uri, key, rule, variants, entry));
             }
 
             // The caller's ambient context (logging scopes, activities, async locals) does not travel into it.
             using (ExecutionContext.SuppressFlow())
             {
-                return Task.Run(() => RunAsync(clone, snapshot, uri, key, variants, entry));
+                return Task.Run(() => RunAsync(clone, snapshot, uri, key, rule, variants, entry));
             }
         });
 
-        if (_logger.IsEnabled(LogLevel.Debug))
+        if (_context.Logger.IsEnabled(LogLevel.Debug))
         {
             if (started)
             {
-                Log.BackgroundRevalidationStarted(_logger, UriRedaction.Redact(uri));
+                Log.BackgroundRevalidationStarted(_context.Logger, UriRedaction.Redact(uri));
             }
             else
             {
-                Log.BackgroundRevalidationSkipped(_logger, UriRedaction.Redact(uri), "one is already running for it, or too many are running");
+                Log.BackgroundRevalidationSkipped(_context.Logger, UriRedaction.Redact(uri), "one is already running for it, or too many are running");
             }
         }
     }
 
-    private async Task RunAsync(HttpRequestMessage clone, RequestSnapshot snapshot, Uri uri, string key, IReadOnlyList<HttpCacheEntry> variants, HttpCacheEntry entry)
+    /// <summary>
+    /// Sends the conditional request and does what <see cref="OriginAnswers"/> decides its answer does to the stored
+    /// entry, as the foreground does: a 304 merged (with the URL rule's lifetime again) and stored when it may still be,
+    /// a full response stored once read whole or the entry removed, a 5xx leaving it stale.
+    /// </summary>
+    private async Task RunAsync(HttpRequestMessage clone, RequestSnapshot snapshot, Uri uri, string key, CacheRule? rule, IReadOnlyList<HttpCacheEntry>? variants, HttpCacheEntry entry)
     {
         try
         {
-            using var timeout = new CancellationTokenSource(Timeout, _time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _cache.Stopping);
+            using var timeout = new CancellationTokenSource(Timeout, _context.Time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _context.Cache.Stopping);
             var token = linked.Token;
             _ = CacheConditions.Add(clone, entry.Parsed);
-            var requestTime = _time.GetUtcNow();
+            var requestTime = _context.Time.GetUtcNow();
             using var response = await _send(clone, token).ConfigureAwait(false);
-            var responseTime = _time.GetUtcNow();
+            var responseTime = _context.Time.GetUtcNow();
             var status = (int)response.StatusCode;
-            var headers = CacheHeaders.Capture(response, responseTime);
-            var parsed = StoredResponse.Parse(status, headers);
-
-            if (status == 304)
+            var answer = new OriginAnswer(status, CacheHeaders.Capture(response, responseTime), StoreRefusal.None, requestTime, responseTime);
+            var outcome = OriginAnswers.Decide(AnswerPath.Background, answer, entry, _context.Terms(rule, CacheDirectives.Empty, ForwardReason.Stale));
+            switch (outcome)
             {
-                if (CacheStrategy.NotModifiedSelects(entry.Parsed, parsed))
-                {
-                    await _variants.StoreAsync(key, uri, variants, CacheVariants.WithUpdate(entry, headers, requestTime, responseTime), replacing: entry).ConfigureAwait(false);
-                }
+                case { Effect: AnswerEffect.Store, Entry: { } updated }:
+                    await _context.Variants.StoreAsync(key, uri, variants, updated, replacing: entry).ConfigureAwait(false);
+                    break;
 
-                return;
+                case { Effect: AnswerEffect.Store, Lines: { } lines, Fields: { } fields }:
+                    var body = await ReadBoundedAsync(response.Content, fields.ContentLength, _context.Options.MaxEntryBytes, token).ConfigureAwait(false);
+                    if (body is null)
+                    {
+                        await _context.Variants.RemoveVariantAsync(key, uri, variants, entry).ConfigureAwait(false);
+                        break;
+                    }
+
+                    var fresh = OriginAnswers.NewEntry(lines, fields, body, requestTime, responseTime, CacheVary.Values(fields.VaryNames, snapshot));
+                    await _context.Variants.StoreAsync(key, uri, variants, fresh, replacing: entry).ConfigureAwait(false);
+                    break;
+
+                case { Effect: AnswerEffect.Remove }:
+                    await _context.Variants.RemoveVariantAsync(key, uri, variants, entry).ConfigureAwait(false);
+                    break;
             }
-
-            // A 5xx says nothing about the stored response: it stays, stale, until a later request revalidates it.
-            if (status >= 500)
-            {
-                return;
-            }
-
-            var lifetime = CacheStrategy.FreshnessLifetime(parsed, responseTime, _heuristic);
-            var body = CacheStrategy.CanStore(parsed, CacheDirectives.Empty, lifetime) == StoreRefusal.None
-                ? await ReadBoundedAsync(response.Content, parsed.ContentLength, _maxEntryBytes, token).ConfigureAwait(false)
-                : null;
-            if (body is null)
-            {
-                await _variants.RemoveVariantAsync(key, uri, variants, entry).ConfigureAwait(false);
-                return;
-            }
-
-            var fresh = HttpCacheEntry.Create(parsed, StoredLines.Compact(headers), body, requestTime, responseTime, CacheKeys.VaryValues(parsed.VaryNames, snapshot));
-            await _variants.StoreAsync(key, uri, variants, fresh, replacing: entry).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            Log.BackgroundRevalidationFailed(_logger, ex, UriRedaction.Redact(uri));
+            Log.BackgroundRevalidationFailed(_context.Logger, ex, UriRedaction.Redact(uri));
         }
         finally
         {

@@ -13,20 +13,17 @@ internal sealed class CacheInvalidation
 {
     private static readonly string[] s_invalidationFields = ["Location", "Content-Location"];
 
-    private readonly CacheVariants _variants;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly CacheKeyPolicy? _keys;
+    private readonly CacheContext _context;
 
-    public CacheInvalidation(CacheVariants variants, TimeProvider time, ILogger logger, CacheKeyPolicy? keys = null)
+    public CacheInvalidation(CacheContext context)
     {
-        _keys = keys;
-        _variants = variants;
-        _time = time;
-        _logger = logger;
+        _context = context;
     }
 
-    /// <summary>§4.3.5: a 200 to HEAD updates the stored GET responses it could stand for, or shows them outdated.</summary>
+    /// <summary>
+    /// §4.3.5: a 200 to HEAD updates the stored GET responses it could stand for (decided by <see cref="OriginAnswers"/>:
+    /// merged, the URL rule's lifetime again, stored when they still may be), or shows them outdated.
+    /// </summary>
     public async Task AfterHeadAsync(HttpRequestMessage request, Uri uri, HttpResponseMessage response, DateTimeOffset requestTime)
     {
         if (response.StatusCode != HttpStatusCode.OK || CacheHeaders.IsConditionalOrRange(request.Headers))
@@ -35,16 +32,17 @@ internal sealed class CacheInvalidation
         }
 
         // The response is already here: the store is read without the caller's token, so the response is never lost.
-        var key = _keys?.ForGet(uri, request.Headers) ?? CacheKeys.ForGet(uri, request.Headers);
-        var variants = await _variants.ReadAsync(key, uri, CancellationToken.None).ConfigureAwait(false);
+        var key = _context.Keys.ForGet(uri, request.Headers);
+        var variants = await _context.Variants.ReadAsync(key, uri, CancellationToken.None).ConfigureAwait(false);
         if (variants is not { Count: > 0 })
         {
             return;
         }
 
-        var responseTime = _time.GetUtcNow();
+        var responseTime = _context.Time.GetUtcNow();
         var update = CacheHeaders.Capture(response, responseTime);
-        var head = StoredResponse.Parse(200, update);
+        var answer = new OriginAnswer(200, update, StoreRefusal.None, requestTime, responseTime, ResponseFields.Parse(200, update));
+        var terms = _context.Terms(_context.Rules.Match(uri), CacheDirectives.Empty, ForwardReason.Stale);
         var kept = new List<HttpCacheEntry>(variants.Count);
         var changed = false;
         foreach (var variant in variants)
@@ -52,34 +50,55 @@ internal sealed class CacheInvalidation
             if (variant is null || variant.Parsed.Unreadable is not null)
             {
                 changed = true;
+                continue;
             }
-            else if (!CacheKeys.VaryMatches(variant.VaryHeaders, request.Headers))
+
+            if (!CacheVary.Matches(variant.VaryHeaders, request.Headers))
+            {
+                kept.Add(variant);
+                continue;
+            }
+
+            var outcome = OriginAnswers.Decide(AnswerPath.Head, answer, variant, terms);
+            changed |= outcome.Effect != AnswerEffect.Keep;
+            if (outcome.Effect == AnswerEffect.Store && outcome.Entry is { } updated)
+            {
+                kept.Add(updated);
+            }
+            else if (outcome.Effect == AnswerEffect.Keep)
             {
                 kept.Add(variant);
             }
-            else if (CacheStrategy.HeadResponseMatches(variant.Parsed, variant.Body.Length, head))
-            {
-                changed = true;
-                kept.Add(CacheVariants.WithUpdate(variant, update, requestTime, responseTime));
-                if (_logger.IsEnabled(LogLevel.Debug))
-                {
-                    Log.FreshenedByHead(_logger, UriRedaction.Redact(uri));
-                }
-            }
-            else
-            {
-                // The stored response no longer describes the resource; dropping it is the strictest "consider it stale".
-                changed = true;
-                if (_logger.IsEnabled(LogLevel.Debug))
-                {
-                    Log.OutdatedByHead(_logger, UriRedaction.Redact(uri));
-                }
-            }
+
+            LogHead(uri, outcome);
         }
 
         if (changed)
         {
-            await _variants.WriteAsync(key, uri, [.. kept]).ConfigureAwait(false);
+            await _context.Variants.WriteAsync(key, uri, [.. kept]).ConfigureAwait(false);
+        }
+    }
+
+    private void LogHead(Uri uri, in AnswerOutcome outcome)
+    {
+        if (!_context.Logger.IsEnabled(LogLevel.Debug))
+        {
+            return;
+        }
+
+        if (outcome.Effect == AnswerEffect.Store)
+        {
+            Log.FreshenedByHead(_context.Logger, UriRedaction.Redact(uri));
+        }
+        else if (outcome.Refusal != StoreRefusal.None)
+        {
+            // Updated, the stored response may no longer be stored (the HEAD said no-store, say): removed.
+            Log.NotStored(_context.Logger, UriRedaction.Redact(uri), 200, CacheStrategy.Describe(outcome.Refusal));
+        }
+        else
+        {
+            // The stored response no longer describes the resource; dropping it is the strictest "consider it stale".
+            Log.OutdatedByHead(_context.Logger, UriRedaction.Redact(uri));
         }
     }
 
@@ -105,9 +124,9 @@ internal sealed class CacheInvalidation
             }
         }
 
-        if (_logger.IsEnabled(LogLevel.Debug))
+        if (_context.Logger.IsEnabled(LogLevel.Debug))
         {
-            Log.Invalidated(_logger, UriRedaction.Redact(uri), request.Method.Method, status);
+            Log.Invalidated(_context.Logger, UriRedaction.Redact(uri), request.Method.Method, status);
         }
     }
 
@@ -115,11 +134,11 @@ internal sealed class CacheInvalidation
     {
         // Each credential acts as a private cache of its own: its partition goes, and so does the anonymous one,
         // which a change made with credentials may well have changed too.
-        var (partition, anonymous) = _keys?.ForInvalidation(target, headers) ?? CacheKeys.ForInvalidation(target, headers);
-        await _variants.RemoveKeyAsync(partition, target).ConfigureAwait(false);
+        var (partition, anonymous) = _context.Keys.ForInvalidation(target, headers);
+        await _context.Variants.RemoveKeyAsync(partition, target).ConfigureAwait(false);
         if (anonymous is not null)
         {
-            await _variants.RemoveKeyAsync(anonymous, target).ConfigureAwait(false);
+            await _context.Variants.RemoveKeyAsync(anonymous, target).ConfigureAwait(false);
         }
     }
 

@@ -9,8 +9,8 @@ namespace StatusAwareHttp.Caching.Internal;
 /// </summary>
 /// <remarks>
 /// The common paths (a miss that leads its key, a hit-for-pass or a request that goes alone) have one async frame
-/// here, <see cref="ForwardAsync"/>, with as few live locals as the exchange allows; joining a flight in progress and
-/// leading across the farm have frames of their own, made only when they happen.
+/// here, <see cref="ForwardAsync"/>, which holds the exchange by reference; joining a flight in progress and leading
+/// across the farm have frames of their own, made only when they happen.
 /// </remarks>
 internal sealed partial class CachingHandler
 {
@@ -23,16 +23,16 @@ internal sealed partial class CachingHandler
     {
         if (!CacheCoalescing.MayCollapse(exchange) || _coalescing.IsPass(exchange.Key))
         {
-            return ForwardAsync(exchange, flight: null, async, cancellationToken);
+            return ForwardAsync(exchange.Leading(null), async, cancellationToken);
         }
 
-        var flight = _coalescing.TryLead(exchange.Key, out var current);
+        var flight = _context.Cache.TryLead(exchange.Key, out var current);
         if (flight is null)
         {
             return JoinFlightAsync(exchange, current, async, cancellationToken);
         }
 
-        return _farm is null ? ForwardAsync(exchange, flight, async, cancellationToken) : LeadAcrossFarmAsync(exchange, flight, tookOver: false, async, cancellationToken);
+        return _farm is { } farm ? LeadAcrossFarmAsync(farm, exchange, flight, tookOver: false, async, cancellationToken) : ForwardAsync(exchange.Leading(flight), async, cancellationToken);
     }
 
     /// <summary>
@@ -47,7 +47,7 @@ internal sealed partial class CachingHandler
             {
                 if (exchange.CountMiss)
                 {
-                    _metrics.Lookup(CacheOutcome.Miss);
+                    _context.Metrics.Lookup(CacheOutcome.Miss);
                 }
 
                 return joined;
@@ -55,32 +55,32 @@ internal sealed partial class CachingHandler
 
             if (!current.LeaderFailed || _coalescing.IsPass(exchange.Key))
             {
-                return await ForwardAsync(exchange, flight: null, async, cancellationToken).ConfigureAwait(false);
+                return await ForwardAsync(exchange.Leading(null), async, cancellationToken).ConfigureAwait(false);
             }
 
-            if (_coalescing.TryLead(exchange.Key, out current) is { } flight)
+            if (_context.Cache.TryLead(exchange.Key, out current) is { } flight)
             {
-                return await (_farm is null ? ForwardAsync(exchange, flight, async, cancellationToken) : LeadAcrossFarmAsync(exchange, flight, tookOver: true, async, cancellationToken)).ConfigureAwait(false);
+                return await (_farm is { } farm ? LeadAcrossFarmAsync(farm, exchange, flight, tookOver: true, async, cancellationToken) : ForwardAsync(exchange.Leading(flight), async, cancellationToken)).ConfigureAwait(false);
             }
         }
     }
 
     /// <summary>Across the farm: the leader of the key here takes its lease, or is served what another instance stored.</summary>
-    private async Task<HttpResponseMessage> LeadAcrossFarmAsync(CacheExchange exchange, InFlightRequest flight, bool tookOver, bool async, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> LeadAcrossFarmAsync(FarmCoalescing farm, CacheExchange exchange, InFlightRequest flight, bool tookOver, bool async, CancellationToken cancellationToken)
     {
-        if (await _farm!.LeadAsync(exchange, flight, tookOver, cancellationToken).ConfigureAwait(false) is { } stored)
+        if (await farm.LeadAsync(exchange, flight, tookOver, cancellationToken).ConfigureAwait(false) is { } stored)
         {
-            _coalescing.End(exchange.Key, flight, failed: true);
+            _context.Cache.EndFlight(exchange.Key, flight, failed: true);
             return stored;
         }
 
-        return await ForwardAsync(exchange, flight, async, cancellationToken).ConfigureAwait(false);
+        return await ForwardAsync(exchange.Leading(flight), async, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Sends the request to the origin, leading <paramref name="flight"/> when not null, and takes its full response.</summary>
-    private async Task<HttpResponseMessage> ForwardAsync(CacheExchange exchange, InFlightRequest? flight, bool async, CancellationToken cancellationToken)
+    /// <summary>Sends the request to the origin, leading its flight (<see cref="CacheExchange.Flight"/>) when it has one, and takes its full response.</summary>
+    private async Task<HttpResponseMessage> ForwardAsync(CacheExchange exchange, bool async, CancellationToken cancellationToken)
     {
-        var sent = new SentRequest(RequestSnapshot.Take(exchange.Request.Headers), _time.GetUtcNow(), flight);
+        exchange.Sent(_context.Time.GetUtcNow());
         HttpResponseMessage response;
         try
         {
@@ -88,8 +88,8 @@ internal sealed partial class CachingHandler
         }
         catch (Exception ex)
         {
-            _coalescing.End(exchange.Key, flight, failed: true);
-            if (exchange.Stale is not null && OriginFailure.IsOriginFailure(ex, cancellationToken) && StaleOnFailure(exchange, ex, cancellationToken) is { } staleResponse)
+            _context.Cache.EndFlight(exchange.Key, exchange.Flight, failed: true);
+            if (exchange.Stale is { } stale && OriginFailure.IsOriginFailure(ex, cancellationToken) && StaleOnFailure(exchange, stale, ex, cancellationToken) is { } staleResponse)
             {
                 return staleResponse;
             }
@@ -98,104 +98,84 @@ internal sealed partial class CachingHandler
 
         try
         {
-            return await OnFullResponseAsync(response, exchange, sent).ConfigureAwait(false);
+            return await OnFullResponseAsync(response, exchange).ConfigureAwait(false);
         }
         catch
         {
-            _coalescing.End(exchange.Key, flight, failed: true);
+            _context.Cache.EndFlight(exchange.Key, exchange.Flight, failed: true);
             response.Dispose();
             throw;
         }
     }
 
     /// <summary>
-    /// A full response from the origin to a GET: handed back as it is when it cannot be stored (or is too large), else
-    /// with its body teed into a <see cref="SharedBody"/> that identical requests may read too and that is stored once
-    /// read whole. When the origin answers a revalidation with a 500, 502, 503 or 504 and the stored response's
-    /// stale-if-error allows, the stored response is served in its place.
+    /// A full response from the origin to a GET, decided by <see cref="OriginAnswers"/>: handed back as it is when it
+    /// cannot be stored (or is too large), else with its body teed into a <see cref="SharedBody"/> that identical
+    /// requests may read too and that is stored once read whole. When the origin answers a revalidation with a 500, 502,
+    /// 503 or 504 and the stored response's stale-if-error allows, the stored response is served in its place.
     /// </summary>
-    private async ValueTask<HttpResponseMessage> OnFullResponseAsync(HttpResponseMessage response, CacheExchange exchange, SentRequest sent)
+    private async ValueTask<HttpResponseMessage> OnFullResponseAsync(HttpResponseMessage response, CacheExchange exchange)
     {
         var (uri, stale) = (exchange.Uri, exchange.Stale);
         var status = (int)response.StatusCode;
-        var responseTime = _time.GetUtcNow();
+        var responseTime = _context.Time.GetUtcNow();
+
+        // A response that says no-store is refused without capturing its lines.
+        var early = OriginAnswers.RefusalBeforeCapture(
+            status, exchange.Directives, CacheHeaders.TryReadResponseDirectives(response, out var directives) ? directives : null, exchange.Override.Rule);
+        var lines = early == StoreRefusal.None ? CacheHeaders.Capture(response, responseTime) : null;
+        var outcome = OriginAnswers.Decide(AnswerPath.Foreground, new OriginAnswer(status, lines, early, exchange.RequestTime, responseTime), stale, exchange.Terms(_context));
 
         // RFC 5861 §4: a 500, 502, 503 or 504 (after the retries inside gave up) may be replaced by the stale response.
-        if (stale is not null && HttpStatusRules.IsStaleIfErrorStatus(status) && _serving.TryStaleOnError(exchange, status) is { } staleResponse)
+        if (outcome.Effect == AnswerEffect.ServeStale && stale is not null)
         {
-            _coalescing.End(exchange.Key, sent.Flight);
+            _context.Cache.EndFlight(exchange.Key, exchange.Flight);
             response.Dispose();
-            return staleResponse;
+            return _answers.StaleOnError(exchange, stale, outcome.Stale, status);
         }
 
         if (exchange.CountMiss)
         {
-            _metrics.Lookup(CacheOutcome.Miss);
+            _context.Metrics.Lookup(CacheOutcome.Miss);
         }
 
-        // A response that says no-store is refused without capturing and parsing its lines.
-        IReadOnlyList<KeyValuePair<string, string>>? headers = null;
-        StoredResponse? parsed = null;
-        var lifetime = TimeSpan.Zero;
-        var tooLarge = false;
-        var refusal = CacheHeaders.TryReadResponseDirectives(response, out var responseDirectives)
-            ? CacheStrategy.RefusalBeforeParsing(status, exchange.Directives, responseDirectives)
-            : StoreRefusal.None;
-        refusal = CacheRules.Refusal(exchange.Override.Rule, refusal);
-        if (refusal == StoreRefusal.None)
+        if (stale is not null && _context.Logger.IsEnabled(LogLevel.Debug))
         {
-            headers = CacheHeaders.Capture(response, responseTime);
-            parsed = StoredResponse.Parse(status, headers);
-            if (exchange.Override.Rule is { } rule)
-            {
-                (headers, parsed) = CacheRules.Apply(rule, headers, parsed);
-            }
-
-            lifetime = CacheStrategy.FreshnessLifetime(parsed, responseTime, _heuristic);
-            refusal = CacheStrategy.CanStore(parsed, exchange.Directives, lifetime);
-            tooLarge = refusal == StoreRefusal.None && parsed.ContentLength > _options.MaxEntryBytes;
+            Log.RevalidationReplaced(_context.Logger, UriRedaction.Redact(uri), status);
         }
 
-        if (stale is not null && _logger.IsEnabled(LogLevel.Debug))
+        if (outcome is { Effect: AnswerEffect.Store, Lines: { } stored, Fields: { } fields })
         {
-            Log.RevalidationReplaced(_logger, UriRedaction.Redact(uri), status);
-        }
-
-        if (refusal != StoreRefusal.None || tooLarge)
-        {
-            _coalescing.End(exchange.Key, sent.Flight);
-            // Hit-for-pass: the resource answered with what cannot be stored (an error says nothing about that).
-            if (refusal != StoreRefusal.NoStoreRequest && status < 500)
-            {
-                _coalescing.RememberPass(exchange.Key);
-            }
-
-            if (_logger.IsEnabled(LogLevel.Debug))
-            {
-                if (tooLarge)
-                {
-                    Log.TooLarge(_logger, UriRedaction.Redact(uri), _options.MaxEntryBytes);
-                }
-                else
-                {
-                    Log.NotStored(_logger, UriRedaction.Redact(uri), status, CacheStrategy.Describe(refusal));
-                }
-            }
-
-            // The origin answered anew; what was stored for this request is outdated (a 5xx says nothing about it).
-            if (stale is not null && status < 500 && refusal != StoreRefusal.NoStoreRequest)
-            {
-                await _variants.RemoveVariantAsync(exchange.Key, uri, exchange.Variants, stale).ConfigureAwait(false);
-            }
-
-            response.Headers.TryAddWithoutValidation(CacheStatus.FieldName, _status.Forward(exchange.Reason, status, detail: tooLarge ? "too-large" : exchange.Override.ForwardDetail));
+            _coalescing.Share(response, exchange, stored, fields, responseTime);
+            response.Headers.TryAddWithoutValidation(CacheStatus.FieldName, _context.Status.Forward(exchange.Reason, status, outcome.Lifetime, detail: exchange.Override.ForwardDetail));
             return response;
         }
 
-        // Not refused: the lines were captured and parsed above.
-        System.Diagnostics.Debug.Assert(headers is not null && parsed is not null, "Captured and parsed when not refused early.");
-        _coalescing.Share(response, exchange, sent, headers, parsed, responseTime);
-        response.Headers.TryAddWithoutValidation(CacheStatus.FieldName, _status.Forward(exchange.Reason, status, lifetime, detail: exchange.Override.ForwardDetail));
+        _context.Cache.EndFlight(exchange.Key, exchange.Flight);
+        if (outcome.RemembersPass(status))
+        {
+            // Hit-for-pass: the resource answered with what cannot be stored (an error says nothing about that).
+            _coalescing.RememberPass(exchange.Key);
+        }
+
+        if (_context.Logger.IsEnabled(LogLevel.Debug))
+        {
+            if (outcome.TooLarge)
+            {
+                Log.TooLarge(_context.Logger, UriRedaction.Redact(uri), _context.Options.MaxEntryBytes);
+            }
+            else
+            {
+                Log.NotStored(_context.Logger, UriRedaction.Redact(uri), status, CacheStrategy.Describe(outcome.Refusal));
+            }
+        }
+
+        if (outcome.Effect == AnswerEffect.Remove && stale is not null)
+        {
+            await _variants.RemoveVariantAsync(exchange.Key, uri, exchange.Variants, stale).ConfigureAwait(false);
+        }
+
+        response.Headers.TryAddWithoutValidation(CacheStatus.FieldName, _context.Status.Forward(exchange.Reason, status, detail: outcome.TooLarge ? CacheStatus.TooLargeDetail : exchange.Override.ForwardDetail));
         return response;
     }
 }

@@ -7,25 +7,23 @@ namespace StatusAwareHttp.Caching.Internal;
 /// <summary>§4.3: the conditional request that validates a stale stored response, and what its answer does.</summary>
 internal sealed partial class CachingHandler
 {
-    /// <summary>§4.3: validates a stale stored response with the validators it carries.</summary>
+    /// <summary>§4.3: validates <paramref name="stale"/>, the stored response of <paramref name="exchange"/>, with the validators it carries.</summary>
     /// <remarks>
     /// Only the request and its answer wait here: a 304 is handled by <see cref="OnNotModified"/>, which completes at
     /// once when the store does (the memory store always does), so this frame holds little across its one wait.
     /// </remarks>
-    private async Task<HttpResponseMessage> RevalidateAsync(CacheExchange exchange, bool async, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> RevalidateAsync(CacheExchange exchange, HttpCacheEntry stale, bool async, CancellationToken cancellationToken)
     {
-        var request = exchange.Request;
-        var snapshot = RequestSnapshot.Take(request.Headers);
-        var requestTime = _time.GetUtcNow();
-        var added = CacheConditions.Add(request, exchange.Stale!.Parsed);
+        exchange.Sent(_context.Time.GetUtcNow());
+        var added = CacheConditions.Add(exchange.Request, stale.Parsed);
         HttpResponseMessage response;
         try
         {
-            response = await SendInner(request, async, cancellationToken).ConfigureAwait(false);
+            response = await SendInner(exchange.Request, async, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (OriginFailure.IsOriginFailure(ex, cancellationToken))
         {
-            if (StaleOnFailure(exchange, ex, cancellationToken) is { } staleResponse)
+            if (StaleOnFailure(exchange, stale, ex, cancellationToken) is { } staleResponse)
             {
                 return staleResponse;
             }
@@ -34,17 +32,17 @@ internal sealed partial class CachingHandler
         finally
         {
             // The caller's request is left as it came: without the validators the cache added.
-            CacheConditions.Remove(request, added);
+            CacheConditions.Remove(exchange.Request, added);
         }
 
         if (response.StatusCode == HttpStatusCode.NotModified)
         {
-            return await OnNotModified(exchange, response, requestTime, async, cancellationToken).ConfigureAwait(false);
+            return await OnNotModified(exchange, stale, response, async, cancellationToken).ConfigureAwait(false);
         }
 
         try
         {
-            return await OnFullResponseAsync(response, exchange, new SentRequest(snapshot, requestTime, Flight: null)).ConfigureAwait(false);
+            return await OnFullResponseAsync(response, exchange).ConfigureAwait(false);
         }
         catch
         {
@@ -54,62 +52,47 @@ internal sealed partial class CachingHandler
     }
 
     /// <summary>
-    /// §4.3.4: a 304 to the cache's conditional request. When it selects the stored response, that response, its header
-    /// lines updated by the 304's (§3.2) and timed by this exchange, is stored again (or removed when it may no longer be
-    /// stored) and served; otherwise the request goes forward unconditionally.
+    /// §4.3.4: a 304 to the cache's conditional request, decided by <see cref="OriginAnswers"/>. When it selects the
+    /// stored response, that response, its header lines updated by the 304's (§3.2), the URL rule's lifetime again and
+    /// timed by this exchange, is stored again (or removed when it may no longer be stored) and served; otherwise the
+    /// request goes forward unconditionally.
     /// </summary>
-    private ValueTask<HttpResponseMessage> OnNotModified(in CacheExchange exchange, HttpResponseMessage response, DateTimeOffset requestTime, bool async, CancellationToken cancellationToken)
+    private ValueTask<HttpResponseMessage> OnNotModified(CacheExchange exchange, HttpCacheEntry stale, HttpResponseMessage response, bool async, CancellationToken cancellationToken)
     {
-        var entry = exchange.Stale!;
-        var responseTime = _time.GetUtcNow();
+        var responseTime = _context.Time.GetUtcNow();
         var update = CacheHeaders.Capture(response, responseTime);
         response.Dispose();
-        StoredResponse.ReadValidators(update, out var etag, out var lastModified);
-        var selects = CacheStrategy.NotModifiedSelects(entry.Parsed, etag, lastModified);
-
-        // §4.3.4, §3.2: the stored response, its headers updated by the 304's, timed by this exchange.
-        var updated = selects ? CacheVariants.WithUpdate(entry, update, requestTime, responseTime) : null;
-        if (updated is null)
+        var outcome = OriginAnswers.Decide(
+            AnswerPath.Foreground, new OriginAnswer(304, update, StoreRefusal.None, exchange.RequestTime, responseTime), stale, exchange.Terms(_context));
+        if (outcome.Entry is not { } updated)
         {
             // §4.3.4: the 304 is about another representation; never hand a bare 304 to a caller that sent no condition.
-            if (_logger.IsEnabled(LogLevel.Debug))
+            if (_context.Logger.IsEnabled(LogLevel.Debug))
             {
-                Log.NotModifiedMismatch(_logger, UriRedaction.Redact(exchange.Uri));
+                Log.NotModifiedMismatch(_context.Logger, UriRedaction.Redact(exchange.Uri));
             }
 
-            return new(FetchAsync(exchange with { Reason = ForwardReason.Request, Stale = null, Decision = default }, async, cancellationToken));
+            return new(FetchAsync(exchange.Unconditional(), async, cancellationToken));
         }
 
-        updated = exchange.Override.Rule is { } rule ? CacheRules.Apply(rule, updated) : updated;
-        var lifetime = CacheStrategy.FreshnessLifetime(updated.Parsed, responseTime, _heuristic);
-        var refusal = CacheStrategy.CanStore(updated.Parsed, exchange.Directives, lifetime);
-        var write = refusal == StoreRefusal.None
-            ? _variants.StoreAsync(exchange.Key, exchange.Uri, exchange.Variants, updated, replacing: entry)
-            : refusal != StoreRefusal.NoStoreRequest ? _variants.RemoveVariantAsync(exchange.Key, exchange.Uri, exchange.Variants, entry) : default;
+        var write = outcome.Effect switch
+        {
+            AnswerEffect.Store => _variants.StoreAsync(exchange.Key, exchange.Uri, exchange.Variants, updated, replacing: stale),
+            AnswerEffect.Remove => _variants.RemoveVariantAsync(exchange.Key, exchange.Uri, exchange.Variants, stale),
+            _ => default,
+        };
         if (!write.IsCompletedSuccessfully)
         {
-            return new(ServeRevalidatedAsync(write, exchange, updated, requestTime, responseTime, lifetime));
+            return new(ServeRevalidatedAsync(write, exchange, stale, updated, responseTime, outcome.Lifetime));
         }
 
         write.GetAwaiter().GetResult();
-        return new(ServeRevalidated(exchange, updated, requestTime, responseTime, lifetime));
+        return new(_answers.Revalidated(exchange, stale, updated, responseTime, outcome.Lifetime));
     }
 
-    private async Task<HttpResponseMessage> ServeRevalidatedAsync(ValueTask write, CacheExchange exchange, HttpCacheEntry updated, DateTimeOffset requestTime, DateTimeOffset responseTime, TimeSpan lifetime)
+    private async Task<HttpResponseMessage> ServeRevalidatedAsync(ValueTask write, CacheExchange exchange, HttpCacheEntry stale, HttpCacheEntry updated, DateTimeOffset responseTime, TimeSpan lifetime)
     {
         await write.ConfigureAwait(false);
-        return ServeRevalidated(exchange, updated, requestTime, responseTime, lifetime);
-    }
-
-    private HttpResponseMessage ServeRevalidated(in CacheExchange exchange, HttpCacheEntry updated, DateTimeOffset requestTime, DateTimeOffset responseTime, TimeSpan lifetime)
-    {
-        var age = CacheStrategy.CurrentAge(updated.Parsed, requestTime, responseTime, _time.GetUtcNow());
-        _metrics.Lookup(CacheOutcome.Revalidated);
-        if (_logger.IsEnabled(LogLevel.Debug))
-        {
-            Log.Revalidated(_logger, UriRedaction.Redact(exchange.Uri), exchange.Stale!.StatusCode);
-        }
-
-        return CacheServing.Serve(updated, exchange.Request, age, _status.Forward(exchange.Reason, 304, lifetime - age, detail: exchange.Override.ForwardDetail));
+        return _answers.Revalidated(exchange, stale, updated, responseTime, lifetime);
     }
 }

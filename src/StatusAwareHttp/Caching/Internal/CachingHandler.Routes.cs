@@ -16,12 +16,14 @@ internal sealed partial class CachingHandler
         Unsafe,
     }
 
-    private static Route Classify(HttpRequestMessage request, out Uri uri)
+    /// <summary>The way of <paramref name="request"/>, and its absolute URI (null for a request that passes through).</summary>
+    private static Route Classify(HttpRequestMessage request, out Uri? uri)
     {
-        uri = request.RequestUri!;
+        uri = request.RequestUri;
         var method = request.Method;
-        if (request.RequestUri is not { IsAbsoluteUri: true })
+        if (uri is not { IsAbsoluteUri: true })
         {
+            uri = null;
             return Route.PassThrough;
         }
 
@@ -41,7 +43,7 @@ internal sealed partial class CachingHandler
 
     private async Task<HttpResponseMessage> SendHeadAsync(HttpRequestMessage request, Uri uri, bool async, CancellationToken cancellationToken)
     {
-        var requestTime = _time.GetUtcNow();
+        var requestTime = _context.Time.GetUtcNow();
         var response = await SendInner(request, async, cancellationToken).ConfigureAwait(false);
         await _invalidation.AfterHeadAsync(request, uri, response, requestTime).ConfigureAwait(false);
         return response;

@@ -11,8 +11,11 @@ namespace StatusAwareHttp.Caching.Internal;
 /// up, served fresh, revalidated with conditional requests, or fetched (identical misses collapsed by
 /// <see cref="CacheCoalescing"/>) and stored once their body was read whole; HEAD and unsafe methods go through
 /// <see cref="CacheInvalidation"/>; stale-while-revalidate through <see cref="BackgroundRevalidator"/>; every store
-/// call through <see cref="CacheVariants"/>. Decisions are made by <see cref="CacheStrategy"/>; this class does the
-/// I/O, disposes every response it drops, and leaves the caller's request as it found it.
+/// call through <see cref="CacheVariants"/>. Decisions are made by <see cref="CacheStrategy"/> (the lookup) and
+/// <see cref="OriginAnswers"/> (what an origin's answer does to the stored entry); the responses answered from
+/// storage by <see cref="CacheAnswers"/>. The collaborators are shared through one <see cref="CacheContext"/>, a
+/// request's state sits in its <see cref="CacheExchange"/> once it goes forward. This class does the I/O, disposes
+/// every response it drops, and leaves the caller's request as it found it.
 /// </summary>
 /// <remarks>
 /// <see cref="SendAsync"/> and <see cref="Send"/> share one core written once with an <c>async</c> flag, as
@@ -25,43 +28,25 @@ internal sealed partial class CachingHandler : DelegatingHandler
     /// <summary>The longest key written on the stack for a memory-store lookup (longer ones are made as strings).</summary>
     private const int KeyOnStack = 512;
 
-    private readonly CacheOptions _options;
-    private readonly HeuristicSettings _heuristic;
-    private readonly CacheStatus _status;
-    private readonly TimeProvider _time;
-    private readonly CacheMetrics _metrics;
-    private readonly ILogger _logger;
+    private readonly CacheContext _context;
     private readonly CacheVariants _variants;
     private readonly CacheCoalescing _coalescing;
     private readonly CacheInvalidation _invalidation;
     private readonly BackgroundRevalidator _background;
-    private readonly CacheServing _serving;
-    private readonly ClientCache _clientCache;
-    private readonly CacheKeyPolicy _keys;
-    private readonly CacheRules _rules;
-    private readonly CacheOverrides _overrides;
+    private readonly CacheAnswers _answers;
     private readonly FarmCoalescing? _farm;
     private readonly MemoryHttpCacheStore? _memory;
 
     public CachingHandler(ClientCache cache, CacheOptions options, TimeProvider time, CacheMetrics metrics, ILogger logger, IEnumerable<string>? sensitiveHeaders = null)
     {
-        _clientCache = cache;
-        _keys = new CacheKeyPolicy(sensitiveHeaders, options.IgnoredQueryParameters);
-        _rules = new CacheRules(options.Rules);
-        _options = options;
-        _heuristic = HeuristicSettings.From(options);
-        _status = new CacheStatus(options.CacheName);
-        _time = time;
-        _metrics = metrics;
-        _logger = logger;
-        _variants = new CacheVariants(cache.Store, _heuristic, time, metrics, logger);
-        _coalescing = new CacheCoalescing(cache, _variants, _status, options.MaxEntryBytes, time, metrics, logger);
-        _invalidation = new CacheInvalidation(_variants, time, logger, _keys);
-        _serving = new CacheServing(_status, _heuristic, time, metrics, logger);
-        _overrides = new CacheOverrides(_status, _heuristic, time, metrics, logger);
+        _context = new CacheContext(cache, options, time, metrics, logger, sensitiveHeaders);
+        _variants = _context.Variants;
+        _answers = new CacheAnswers(_context);
+        _coalescing = new CacheCoalescing(_context);
+        _invalidation = new CacheInvalidation(_context);
         _memory = cache.Store as MemoryHttpCacheStore;
-        _farm = cache.Coordinator is { } coordinator ? new FarmCoalescing(coordinator, _variants, _serving, _heuristic, time, logger) : null;
-        _background = new BackgroundRevalidator(cache, _variants, (request, token) => base.SendAsync(request, token), options, time, logger);
+        _farm = cache.Coordinator is { } coordinator ? new FarmCoalescing(coordinator, _context, _answers) : null;
+        _background = new BackgroundRevalidator(_context, (request, token) => base.SendAsync(request, token));
     }
 
     /// <summary>Makes the handler of one handler chain of <paramref name="clientName"/>, on the client's lasting state.</summary>
@@ -82,11 +67,11 @@ internal sealed partial class CachingHandler : DelegatingHandler
             return Task.FromResult(offline);
         }
 
-        return route switch
+        return (route, uri) switch
         {
-            Route.Get => SendGet(request, uri, async: true, cancellationToken),
-            Route.Head => SendHeadAsync(request, uri, async: true, cancellationToken),
-            Route.Unsafe => SendUnsafeAsync(request, uri, async: true, cancellationToken),
+            (Route.Get, { } absolute) => SendGet(request, absolute, async: true, cancellationToken),
+            (Route.Head, { } absolute) => SendHeadAsync(request, absolute, async: true, cancellationToken),
+            (Route.Unsafe, { } absolute) => SendUnsafeAsync(request, absolute, async: true, cancellationToken),
             _ => base.SendAsync(request, cancellationToken),
         };
     }
@@ -99,11 +84,11 @@ internal sealed partial class CachingHandler : DelegatingHandler
             return offline;
         }
 
-        var task = route switch
+        var task = (route, uri) switch
         {
-            Route.Get => SendGet(request, uri, async: false, cancellationToken),
-            Route.Head => SendHeadAsync(request, uri, async: false, cancellationToken),
-            Route.Unsafe => SendUnsafeAsync(request, uri, async: false, cancellationToken),
+            (Route.Get, { } absolute) => SendGet(request, absolute, async: false, cancellationToken),
+            (Route.Head, { } absolute) => SendHeadAsync(request, absolute, async: false, cancellationToken),
+            (Route.Unsafe, { } absolute) => SendUnsafeAsync(request, absolute, async: false, cancellationToken),
             _ => null,
         };
 
@@ -118,11 +103,12 @@ internal sealed partial class CachingHandler : DelegatingHandler
     /// <summary>
     /// Looks the GET up. When the store answers at once (the memory store always does) this runs without an async
     /// frame of its own: the task handed back is the fetch's, the revalidation's, or the served response's. The memory
-    /// store is searched with the key written on the stack: a hit makes no key string (see <see cref="WithKey"/>).
+    /// store is searched with the key written on the stack: a hit makes no key string (see <see cref="KeyOf"/>).
     /// </summary>
     private Task<HttpResponseMessage> SendGet(HttpRequestMessage request, Uri uri, bool async, CancellationToken cancellationToken)
     {
-        CacheExchange exchange;
+        CacheLookup lookup;
+        string key;
         ValueTask<IReadOnlyList<HttpCacheEntry>?> read;
         try
         {
@@ -132,23 +118,22 @@ internal sealed partial class CachingHandler : DelegatingHandler
                 return BypassAsync(request, uri, async, cancellationToken);
             }
 
-            var directives = CacheHeaders.ReadRequestDirectives(request.Headers);
+            lookup = new CacheLookup(request, uri, CacheHeaders.ReadRequestDirectives(request.Headers), over);
             if (_memory is { } memory)
             {
-                Span<char> key = stackalloc char[KeyOnStack];
-                if (_keys.TryWriteForGet(uri, request.Headers, key, out var length))
+                Span<char> stackKey = stackalloc char[KeyOnStack];
+                if (_context.Keys.TryWriteForGet(uri, request.Headers, stackKey, out var length))
                 {
-                    var found = memory.Find(key[..length]);
-                    var text = found is null ? new string(key[..length]) : null;
-                    return OnLookup(new CacheExchange(request, uri, text!, directives, Override: over), found, async, cancellationToken);
+                    var found = memory.Find(stackKey[..length]);
+                    return OnLookup(lookup, found is null ? new string(stackKey[..length]) : null, found, async, cancellationToken);
                 }
             }
 
-            exchange = new CacheExchange(request, uri, _keys.ForGet(uri, request.Headers), directives, Override: over);
-            read = _variants.ReadAsync(exchange.Key, uri, cancellationToken);
+            key = _context.Keys.ForGet(uri, request.Headers);
+            read = _variants.ReadAsync(key, uri, cancellationToken);
             if (read.IsCompletedSuccessfully)
             {
-                return OnLookup(exchange, read.Result, async, cancellationToken);
+                return OnLookup(lookup, key, read.Result, async, cancellationToken);
             }
         }
         catch (Exception ex)
@@ -156,81 +141,79 @@ internal sealed partial class CachingHandler : DelegatingHandler
             return Task.FromException<HttpResponseMessage>(ex);
         }
 
-        return SendGetAfterReadAsync(exchange, read, async, cancellationToken);
+        return SendGetAfterReadAsync(lookup, key, read, async, cancellationToken);
     }
 
-    /// <summary>The exchange with its key string, made now when the lookup went without one.</summary>
-    private CacheExchange WithKey(in CacheExchange exchange) =>
-        exchange.Key is null ? exchange with { Key = _keys.ForGet(exchange.Uri, exchange.Request.Headers) } : exchange;
-
-    private async Task<HttpResponseMessage> SendGetAfterReadAsync(CacheExchange exchange, ValueTask<IReadOnlyList<HttpCacheEntry>?> read, bool async, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendGetAfterReadAsync(CacheLookup lookup, string key, ValueTask<IReadOnlyList<HttpCacheEntry>?> read, bool async, CancellationToken cancellationToken)
     {
         var variants = await read.ConfigureAwait(false);
-        return await OnLookup(exchange, variants, async, cancellationToken).ConfigureAwait(false);
+        return await OnLookup(lookup, key, variants, async, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>What the lookup found decides: served from storage, fetched, or revalidated.</summary>
-    private Task<HttpResponseMessage> OnLookup(CacheExchange exchange, IReadOnlyList<HttpCacheEntry>? variants, bool async, CancellationToken cancellationToken)
+    /// <summary>The key string of a lookup made without one (see <see cref="SendGet"/>), made now that it is needed.</summary>
+    private string KeyOf(in CacheLookup lookup, string? key) => key ?? _context.Keys.ForGet(lookup.Uri, lookup.Request.Headers);
+
+    /// <summary>
+    /// What the lookup found decides: served from storage, fetched, or revalidated. <paramref name="key"/> is null when
+    /// the lookup went without a key string (a memory-store hit needs none); it is made once the request goes forward.
+    /// </summary>
+    private Task<HttpResponseMessage> OnLookup(in CacheLookup lookup, string? key, IReadOnlyList<HttpCacheEntry>? variants, bool async, CancellationToken cancellationToken)
     {
-        var (request, uri) = (exchange.Request, exchange.Uri);
+        var (request, uri) = (lookup.Request, lookup.Uri);
         var found = variants;
-        var entry = _variants.Select(exchange.Key, uri, ref variants, request.Headers);
-        if (entry is null || exchange.Override.Mode != HttpCacheMode.Default)
+        var entry = _variants.Select(key, uri, ref variants, request.Headers);
+        if (key is null && found is not null && variants is null)
         {
-            var keyless = exchange.Key is null;
-            exchange = WithKey(exchange);
-            if (keyless && found is not null && variants is null)
-            {
-                // An unreadable entry found without a key string: removed now that there is one.
-                _ = _variants.RemoveKeyAsync(exchange.Key, uri);
-            }
+            // An unreadable entry found without a key string: removed now that there is one.
+            key = KeyOf(lookup, key);
+            _ = _variants.RemoveKeyAsync(key, uri);
         }
 
-        exchange = exchange with { Variants = variants };
-        if (exchange.Override.Mode != HttpCacheMode.Default && OnOverride(exchange, entry, async, cancellationToken) is { } overridden)
+        if (lookup.Override.Mode != HttpCacheMode.Default && OnOverride(lookup, key, variants, entry, async, cancellationToken) is { } overridden)
         {
             return overridden;
         }
 
         if (entry is null)
         {
-            if (exchange.Directives.OnlyIfCached)
+            if (lookup.Directives.OnlyIfCached)
             {
-                return Task.FromResult(_serving.OnlyIfCachedMiss(request, uri));
+                return Task.FromResult(_answers.OnlyIfCachedMiss(request, uri));
             }
 
             var miss = variants is { Count: > 0 } ? ForwardReason.VaryMiss : ForwardReason.UriMiss;
-            _metrics.Lookup(CacheOutcome.Miss);
-            if (_logger.IsEnabled(LogLevel.Debug))
+            _context.Metrics.Lookup(CacheOutcome.Miss);
+            if (_context.Logger.IsEnabled(LogLevel.Debug))
             {
-                Log.Miss(_logger, UriRedaction.Redact(uri), CacheStatus.Text(miss));
+                Log.Miss(_context.Logger, UriRedaction.Redact(uri), CacheStatus.Text(miss));
             }
 
-            return FetchAsync(exchange with { Reason = miss }, async, cancellationToken);
+            return FetchAsync(new CacheExchange(lookup, KeyOf(lookup, key), variants, miss, stale: null, countMiss: false), async, cancellationToken);
         }
 
-        var decision = CacheStrategy.Decide(entry, exchange.Directives, _time.GetUtcNow(), _heuristic);
+        var decision = CacheStrategy.Decide(entry, lookup.Directives, _context.Time.GetUtcNow(), _context.Heuristic);
         switch (decision.Action)
         {
             case LookupAction.Fresh:
             case LookupAction.ServeStale:
-                return Task.FromResult(ServeHit(exchange, entry, decision));
+                return Task.FromResult(ServeHit(lookup, entry, decision));
 
             case LookupAction.StaleWhileRevalidate:
-                var served = _serving.Hit(entry, request, uri, decision);
-                _background.Start(request, uri, WithKey(exchange).Key, variants!, entry);
+                var served = _answers.Hit(entry, request, uri, decision);
+                _background.Start(lookup, KeyOf(lookup, key), variants, entry);
                 return Task.FromResult(served);
         }
 
         // §5.2.1.7: only-if-cached never goes forward; what is stored cannot be used, so 504.
-        if (exchange.Directives.OnlyIfCached)
+        if (lookup.Directives.OnlyIfCached)
         {
-            return Task.FromResult(_serving.OnlyIfCachedMiss(request, uri));
+            return Task.FromResult(_answers.OnlyIfCachedMiss(request, uri));
         }
 
-        exchange = WithKey(exchange) with { Reason = decision.Reason, Stale = entry, Decision = decision, CountMiss = true };
-
-        // §4.3.1: without a validator there is nothing to validate with; the request goes forward as it is.
-        return entry.Parsed.HasValidator ? RevalidateAsync(exchange, async, cancellationToken) : FetchAsync(exchange, async, cancellationToken);
+        return Validate(new CacheExchange(lookup, KeyOf(lookup, key), variants, decision.Reason, entry, countMiss: true), entry, async, cancellationToken);
     }
+
+    /// <summary>§4.3.1: a stored response is validated with its validators; without one there is nothing to validate with, and the request goes forward as it is.</summary>
+    private Task<HttpResponseMessage> Validate(CacheExchange exchange, HttpCacheEntry stale, bool async, CancellationToken cancellationToken) =>
+        stale.Parsed.HasValidator ? RevalidateAsync(exchange, stale, async, cancellationToken) : FetchAsync(exchange, async, cancellationToken);
 }

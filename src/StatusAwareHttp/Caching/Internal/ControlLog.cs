@@ -20,9 +20,6 @@ internal static partial class ControlLog
     [LoggerMessage(253, LogLevel.Debug, "{Uri} goes to the origin under cache mode {Detail}.")]
     public static partial void Forwarded(ILogger logger, string uri, string detail);
 
-    [LoggerMessage(254, LogLevel.Debug, "A cache rule gives {Uri} a lifetime of {LifetimeSeconds} s in place of the origin's freshness.")]
-    public static partial void RuleLifetime(ILogger logger, string uri, long lifetimeSeconds);
-
     [LoggerMessage(255, LogLevel.Information, "The network is unreachable for {Uri}; serving the stored response ({StaleSeconds} s past its freshness).")]
     public static partial void ServedUnreachable(ILogger logger, string uri, long staleSeconds);
 

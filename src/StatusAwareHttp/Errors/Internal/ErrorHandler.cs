@@ -32,7 +32,7 @@ internal sealed class ErrorHandler : DelegatingHandler
     {
         var response = await Next(request, async, cancellationToken).ConfigureAwait(false);
 
-        if (_context.Options.FallBackToHttp11On505 && (int)response.StatusCode == 505)
+        if (_context.Options.FallBackToHttp11On505 && HttpStatusRules.IsVersionNotSupported((int)response.StatusCode))
         {
             response = await FallBackAsync(request, response, async, cancellationToken).ConfigureAwait(false);
         }
@@ -42,7 +42,7 @@ internal sealed class ErrorHandler : DelegatingHandler
         {
             _context.AttachTo(request);
         }
-        else if (VersionFallbackPolicy.MustEmptyContent(response.StatusCode, response.Content))
+        else if (NoContentPolicy.MustEmptyContent(response.StatusCode, response.Content))
         {
             EmptyContent(request, response);
         }

@@ -48,8 +48,4 @@ internal static class VersionFallbackPolicy
         // The request goes again whole, or the 505 goes back; never an empty or cut body.
         return RequestBody.CanResend(content) ? VersionFallbackDecision.FallBack : VersionFallbackDecision.BodyNotResendable;
     }
-
-    /// <summary>204 and 205 carry no content (§15.3.5, §15.3.6): whether the content must be replaced by empty content.</summary>
-    public static bool MustEmptyContent(HttpStatusCode status, HttpContent? content) =>
-        HttpStatusRules.HasNoContent((int)status) && (content is null || content.Headers.ContentLength != 0);
 }

@@ -394,7 +394,7 @@ internal sealed partial class RetryHandler : DelegatingHandler
         }
 
         TimeSpan? retryAfter = null;
-        if ((status is 503 or 429 || RetryPolicy.Classify(status, _statuses) == RetryReason.Status)
+        if ((HttpStatusRules.HoldsOrigin(status) || RetryPolicy.Classify(status, _statuses) == RetryReason.Status)
             && RetryAfterParser.TryParse(response, _time.GetUtcNow(), out var delay))
         {
             retryAfter = delay;

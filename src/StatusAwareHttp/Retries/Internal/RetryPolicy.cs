@@ -127,5 +127,5 @@ internal static class RetryPolicy
         HttpStatusRules.HoldsOrigin(status) && retryAfter > TimeSpan.Zero;
 
     /// <summary>Whether a response shows its origin is answering again (opens a closed gate): no 5xx, 408 or 429.</summary>
-    public static bool OpensGate(int status) => status < 500 && status is not 408 and not 429;
+    public static bool OpensGate(int status) => HttpStatusRules.ShowsOriginAnswering(status);
 }

@@ -116,10 +116,6 @@ internal static class HttpCacheEntryFormat
         return true;
     }
 
-    /// <summary>The version byte of <paramref name="payload"/>, when it starts with the magic.</summary>
-    public static int? VersionOf(ReadOnlySpan<byte> payload) =>
-        payload.Length > Magic.Length && payload.StartsWith(Magic) ? payload[Magic.Length] : null;
-
     private static string? Read(byte[] payload, out HttpCacheEntry[]? entries)
     {
         entries = null;

@@ -15,20 +15,14 @@ internal sealed class FarmCoalescing
     public const int MaxAttempts = 3;
 
     private readonly IHttpCacheCoordinator _coordinator;
-    private readonly CacheVariants _variants;
-    private readonly CacheServing _serving;
-    private readonly HeuristicSettings _heuristic;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
+    private readonly CacheContext _context;
+    private readonly CacheAnswers _answers;
 
-    public FarmCoalescing(IHttpCacheCoordinator coordinator, CacheVariants variants, CacheServing serving, HeuristicSettings heuristic, TimeProvider time, ILogger logger)
+    public FarmCoalescing(IHttpCacheCoordinator coordinator, CacheContext context, CacheAnswers answers)
     {
         _coordinator = coordinator;
-        _variants = variants;
-        _serving = serving;
-        _heuristic = heuristic;
-        _time = time;
-        _logger = logger;
+        _context = context;
+        _answers = answers;
     }
 
     /// <summary>
@@ -52,7 +46,7 @@ internal sealed class FarmCoalescing
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                Log.FarmLeaseFailed(_logger, UriRedaction.Redact(exchange.Uri), ex);
+                Log.FarmLeaseFailed(_context.Logger, UriRedaction.Redact(exchange.Uri), ex);
                 return null;
             }
 
@@ -75,13 +69,13 @@ internal sealed class FarmCoalescing
     private async ValueTask<HttpResponseMessage?> TryServeStoredAsync(CacheExchange exchange, CancellationToken cancellationToken)
     {
         var (request, uri) = (exchange.Request, exchange.Uri);
-        var variants = await _variants.ReadAsync(exchange.Key, uri, cancellationToken).ConfigureAwait(false);
-        if (_variants.Select(exchange.Key, uri, ref variants, request.Headers) is not { } entry)
+        var variants = await _context.Variants.ReadAsync(exchange.Key, uri, cancellationToken).ConfigureAwait(false);
+        if (_context.Variants.Select(exchange.Key, uri, ref variants, request.Headers) is not { } entry)
         {
             return null;
         }
 
-        var decision = CacheStrategy.Decide(entry, exchange.Directives, _time.GetUtcNow(), _heuristic);
-        return decision.Action is LookupAction.Fresh or LookupAction.ServeStale ? _serving.Hit(entry, request, uri, decision) : null;
+        var decision = CacheStrategy.Decide(entry, exchange.Directives, _context.Time.GetUtcNow(), _context.Heuristic);
+        return decision.Action is LookupAction.Fresh or LookupAction.ServeStale ? _answers.Hit(entry, request, uri, decision) : null;
     }
 }

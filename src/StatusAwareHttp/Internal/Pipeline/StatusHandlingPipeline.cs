@@ -8,7 +8,10 @@ using StatusAwareHttp.Retries.Internal;
 
 namespace StatusAwareHttp.Internal;
 
-/// <summary>Builds one client's handlers, outermost first: redirects, authentication, cache, retries, errors.</summary>
+/// <summary>
+/// Builds one client's handlers, outermost first: tracing, throw-on-error (opt-in), redirects, authentication, cache,
+/// retries, errors. A concern switched off adds no handler.
+/// </summary>
 internal static class StatusHandlingPipeline
 {
     public static List<DelegatingHandler> CreateHandlers(string clientName, StatusHandlingOptions options, IServiceProvider services)
@@ -19,10 +22,10 @@ internal static class StatusHandlingPipeline
             ? new ErrorContext(options.Errors, services.GetRequiredService<TimeProvider>(), loggerFactory.CreateLogger<ErrorHandler>(), services.GetRequiredService<ErrorMetrics>().For(clientName))
             : null;
 
-        // Tracing: outermost of all, so the one span per logical request covers every hop, retry and cache hit.
+        // 1. Tracing: outermost of all, so the one span per logical request covers every hop, retry and cache hit.
         handlers.Add(new TracingHandler(clientName));
 
-        // 0. Errors.ThrowOnErrorStatus (opt-in): before everything, so it throws only for the 4xx/5xx that the
+        // 2. Errors.ThrowOnErrorStatus (opt-in): outside the status handlers, so it throws only for the 4xx/5xx that the
         //    redirects, authentication, cache and retries are done with (a 401 answered or a 503 retried never
         //    throws), and before HttpClient buffers the body, so only the excerpt of an error body is read.
         if (errorContext is not null && options.Errors.ThrowOnErrorStatus)
@@ -30,7 +33,8 @@ internal static class StatusHandlingPipeline
             handlers.Add(new ThrowOnErrorHandler(errorContext));
         }
 
-        // 1. Redirects: outermost, so a cached 301 costs no round trip and every hop goes through the cache.
+        // 3. Redirects: the outermost status handler, so a cached 301 costs no round trip and every hop goes through
+        //    the cache.
         if (options.Redirects.Enabled)
         {
             handlers.Add(new RedirectHandler(
@@ -40,7 +44,7 @@ internal static class StatusHandlingPipeline
                 options.SensitiveHeaders));
         }
 
-        // 2. Authentication (401): outside the cache, so the cache sees the credentials it partitions by.
+        // 4. Authentication (401): outside the cache, so the cache sees the credentials it partitions by.
         //    Only when something can answer a challenge: with nothing set, a 401 passes untouched at no cost.
         var authentication = options.Authentication;
         if (authentication.Enabled && CreateResponder(clientName, authentication, services) is { } responder)
@@ -52,13 +56,13 @@ internal static class StatusHandlingPipeline
                 loggerFactory.CreateLogger<AuthenticationHandler>()));
         }
 
-        // 3. Cache: outside the retries, so it can serve stale once the retries gave up.
+        // 5. Cache: outside the retries, so it can serve stale once the retries gave up.
         if (options.Cache.Enabled)
         {
             handlers.Add(CachingHandler.Create(clientName, options.Cache, services, loggerFactory, options.SensitiveHeaders));
         }
 
-        // 4. Retries: inside the cache, next to the network. The gate and the budget outlive the handler (per client name).
+        // 6. Retries: inside the cache, next to the network. The gate and the budget outlive the handler (per client name).
         if (options.Retries.Enabled)
         {
             handlers.Add(new RetryHandler(
@@ -70,7 +74,7 @@ internal static class StatusHandlingPipeline
                 loggerFactory.CreateLogger<RetryHandler>()));
         }
 
-        // 5. Errors and the 505 fallback: innermost, next to the primary handler, so a 505 to HTTP/2 is sent again as
+        // 7. Errors and the 505 fallback: innermost, next to the primary handler, so a 505 to HTTP/2 is sent again as
         //    HTTP/1.1 before the retries or the cache see it.
         if (errorContext is not null)
         {

@@ -15,37 +15,12 @@ internal sealed class CacheVariants
     internal const int MaxVariants = 16;
 
     private readonly IHttpCacheStore _store;
-    private readonly HeuristicSettings _heuristic;
-    private readonly TimeProvider _time;
-    private readonly CacheMetrics _metrics;
-    private readonly ILogger _logger;
+    private readonly CacheContext _context;
 
-    public CacheVariants(IHttpCacheStore store, HeuristicSettings heuristic, TimeProvider time, CacheMetrics metrics, ILogger logger)
+    public CacheVariants(IHttpCacheStore store, CacheContext context)
     {
         _store = store;
-        _heuristic = heuristic;
-        _time = time;
-        _metrics = metrics;
-        _logger = logger;
-    }
-
-    /// <summary>
-    /// §4.3.4, §4.3.5, §3.2: the stored response with its header lines updated by a 304's (or a HEAD 200's), timed by
-    /// the exchange that brought them. The one place a validation response is merged into a stored entry.
-    /// </summary>
-    /// <remarks>
-    /// The stored lines are not parsed again: the update's fields are read into a copy of the stored view; an update
-    /// that repeats the stored lines (the common 304) shares them and their view, and only the times are new.
-    /// </remarks>
-    public static HttpCacheEntry WithUpdate(HttpCacheEntry stored, IReadOnlyList<KeyValuePair<string, string>> update, DateTimeOffset requestTime, DateTimeOffset responseTime)
-    {
-        if (CacheHeaders.MergeKeeps(stored.Headers, update))
-        {
-            return HttpCacheEntry.Create(stored.Parsed, stored.Headers, stored.Body, requestTime, responseTime, stored.VaryHeaders);
-        }
-
-        var lines = CacheHeaders.Merge(stored.Headers, update);
-        return HttpCacheEntry.Create(StoredResponse.Updated(stored.Parsed, update, lines), lines, stored.Body, requestTime, responseTime, stored.VaryHeaders);
+        _context = context;
     }
 
     /// <summary>The variants stored under <paramref name="key"/>; null when none, or when the store failed (a miss).</summary>
@@ -79,8 +54,8 @@ internal sealed class CacheVariants
 
     private IReadOnlyList<HttpCacheEntry>? ReadFailed(Exception ex, Uri uri)
     {
-        _metrics.StoreError("get");
-        Log.StoreReadFailed(_logger, ex, UriRedaction.Redact(uri));
+        _context.Metrics.StoreError("get");
+        Log.StoreReadFailed(_context.Logger, ex, UriRedaction.Redact(uri));
         return null;
     }
 
@@ -105,7 +80,7 @@ internal sealed class CacheVariants
 
             if (unreadable is null)
             {
-                return CacheKeys.Select(variants, headers);
+                return CacheVary.Select(variants, headers);
             }
         }
         catch (Exception ex)
@@ -114,8 +89,8 @@ internal sealed class CacheVariants
         }
 
         variants = null;
-        _metrics.StoreError("read");
-        Log.EntryUnreadable(_logger, UriRedaction.Redact(uri), unreadable);
+        _context.Metrics.StoreError("read");
+        Log.EntryUnreadable(_context.Logger, UriRedaction.Redact(uri), unreadable);
         if (key is not null)
         {
             _ = RemoveKeyAsync(key, uri);
@@ -129,10 +104,10 @@ internal sealed class CacheVariants
     {
         if (await WriteAsync(key, uri, Merge(variants, entry, replacing)).ConfigureAwait(false))
         {
-            _metrics.Stored(entry.Body.Length);
-            if (_logger.IsEnabled(LogLevel.Debug))
+            _context.Metrics.Stored(entry.Body.Length);
+            if (_context.Logger.IsEnabled(LogLevel.Debug))
             {
-                Log.Stored(_logger, UriRedaction.Redact(uri), entry.StatusCode, entry.Body.Length);
+                Log.Stored(_context.Logger, UriRedaction.Redact(uri), entry.StatusCode, entry.Body.Length);
             }
         }
     }
@@ -165,13 +140,13 @@ internal sealed class CacheVariants
 
         try
         {
-            await _store.SetAsync(key, entries, CacheStrategy.TimeToLive(entries, _time.GetUtcNow(), _heuristic), CancellationToken.None).ConfigureAwait(false);
+            await _store.SetAsync(key, entries, CacheStrategy.TimeToLive(entries, _context.Time.GetUtcNow(), _context.Heuristic), CancellationToken.None).ConfigureAwait(false);
             return true;
         }
         catch (Exception ex)
         {
-            _metrics.StoreError("set");
-            Log.StoreWriteFailed(_logger, ex, "write", UriRedaction.Redact(uri));
+            _context.Metrics.StoreError("set");
+            Log.StoreWriteFailed(_context.Logger, ex, "write", UriRedaction.Redact(uri));
             return false;
         }
     }
@@ -185,8 +160,8 @@ internal sealed class CacheVariants
         }
         catch (Exception ex)
         {
-            _metrics.StoreError("remove");
-            Log.StoreWriteFailed(_logger, ex, "remove", UriRedaction.Redact(uri));
+            _context.Metrics.StoreError("remove");
+            Log.StoreWriteFailed(_context.Logger, ex, "remove", UriRedaction.Redact(uri));
         }
     }
 

@@ -17,7 +17,7 @@ internal enum AddedConditions : byte
 /// </remarks>
 internal static class CacheConditions
 {
-    public static AddedConditions Add(HttpRequestMessage request, StoredResponse stored)
+    public static AddedConditions Add(HttpRequestMessage request, ResponseFields stored)
     {
         // §4.3.1: the entity tag as stored (weak ones too, unquoted ones as the origin sent them), and Last-Modified.
         var added = AddedConditions.None;

@@ -45,7 +45,7 @@ internal static class StoredLines
     }
 
     /// <summary>
-    /// The targets of a response's lines (<see cref="StoredResponse.Targets"/>), an equal array seen recently when there
+    /// The targets of a response's lines (<see cref="ResponseFields.Targets"/>), an equal array seen recently when there
     /// is one: responses of one origin mostly share their layout. The arrays are never written once made.
     /// </summary>
     public static HeaderTarget[] ShareTargets(HeaderTarget[] targets)
@@ -74,7 +74,7 @@ internal static class StoredLines
     /// lines), so that responses of one origin that differ only in their body (the same fields, the <c>Date</c> of the
     /// same second) hold one array of lines and one parsed view between them. Both are never written once made.
     /// </summary>
-    public static void ShareLayout(ref IReadOnlyList<KeyValuePair<string, string>> headers, ref StoredResponse parsed)
+    public static void ShareLayout(ref IReadOnlyList<KeyValuePair<string, string>> headers, ref ResponseFields parsed)
     {
         if (headers is not KeyValuePair<string, string>[] lines || lines.Length == 0 || parsed.Unreadable is not null)
         {
@@ -141,10 +141,10 @@ internal static class StoredLines
     }
 
     /// <summary>A stored entry's lines with their parsed view.</summary>
-    private sealed class Layout(KeyValuePair<string, string>[] lines, StoredResponse parsed)
+    private sealed class Layout(KeyValuePair<string, string>[] lines, ResponseFields parsed)
     {
         public KeyValuePair<string, string>[] Lines { get; } = lines;
 
-        public StoredResponse Parsed { get; } = parsed;
+        public ResponseFields Parsed { get; } = parsed;
     }
 }

@@ -12,11 +12,12 @@ internal enum HeaderTarget : byte
 }
 
 /// <summary>
-/// What the cache reads from a response's raw header lines, parsed once: its <c>Cache-Control</c>, dates, validators,
-/// <c>Vary</c>, and where each line goes in a rebuilt <see cref="HttpResponseMessage"/>. Malformed values never throw:
-/// they are recorded as the RFC says to treat them.
+/// The parsed view of a response's raw header lines: what the cache reads from them, parsed once (its
+/// <c>Cache-Control</c>, dates, validators, <c>Vary</c>, and where each line goes in a rebuilt
+/// <see cref="HttpResponseMessage"/>). Malformed values never throw: they are recorded as the RFC says to treat them.
+/// The stored response itself is <see cref="HttpCacheEntry"/>, which holds its view as <c>Parsed</c>.
 /// </summary>
-internal sealed class StoredResponse
+internal sealed class ResponseFields
 {
     /// <summary>Fields that .NET keeps on <see cref="HttpContent.Headers"/> rather than on the response.</summary>
     private static readonly FrozenSet<string> s_contentHeaders = FrozenSet.ToFrozenSet(
@@ -32,7 +33,7 @@ internal sealed class StoredResponse
     private long _lastModified = NoTime;
     private long _contentLength = -1;
 
-    private StoredResponse(int statusCode)
+    private ResponseFields(int statusCode)
     {
         StatusCode = statusCode;
         CacheControl = CacheDirectives.Empty;
@@ -92,11 +93,11 @@ internal sealed class StoredResponse
     /// <summary>Gets, per header line, where it goes when the response is rebuilt (<c>Age</c> is replaced, so skipped).</summary>
     public HeaderTarget[] Targets { get; private set; }
 
-    public static StoredResponse Parse(HttpCacheEntry entry) => Parse(entry.StatusCode, entry.Headers);
+    public static ResponseFields Parse(HttpCacheEntry entry) => Parse(entry.StatusCode, entry.Headers);
 
-    public static StoredResponse Parse(int statusCode, IReadOnlyList<KeyValuePair<string, string>> headers)
+    public static ResponseFields Parse(int statusCode, IReadOnlyList<KeyValuePair<string, string>> headers)
     {
-        var result = new StoredResponse(statusCode);
+        var result = new ResponseFields(statusCode);
         var targets = new HeaderTarget[headers.Count];
         var state = default(LineState);
         for (var i = 0; i < headers.Count; i++)
@@ -124,14 +125,14 @@ internal sealed class StoredResponse
     /// <paramref name="merged"/> (each field read depends only on the lines of its own name, and the merged lines of a
     /// name are all stored ones or all the update's, in order).
     /// </summary>
-    public static StoredResponse Updated(StoredResponse stored, IReadOnlyList<KeyValuePair<string, string>> update, KeyValuePair<string, string>[] merged)
+    public static ResponseFields Updated(ResponseFields stored, IReadOnlyList<KeyValuePair<string, string>> update, KeyValuePair<string, string>[] merged)
     {
         if (stored.Unreadable is not null)
         {
             return Parse(stored.StatusCode, merged);
         }
 
-        var result = (StoredResponse)stored.MemberwiseClone();
+        var result = (ResponseFields)stored.MemberwiseClone();
         for (var i = 0; i < update.Count; i++)
         {
             var (name, value) = (update[i].Key, update[i].Value);

@@ -104,7 +104,7 @@ internal static class CacheStrategy
     public static bool Invalidates(HttpMethod method, int status) => !IsSafe(method) && status is >= 200 and < 400;
 
     /// <summary>Whether a response to GET may be stored (§3), given its parsed headers and the request's directives.</summary>
-    public static StoreRefusal CanStore(StoredResponse response, in CacheDirectives request, TimeSpan lifetime)
+    public static StoreRefusal CanStore(ResponseFields response, in CacheDirectives request, TimeSpan lifetime)
     {
         var status = response.StatusCode;
         var cc = response.CacheControl;
@@ -194,7 +194,7 @@ internal static class CacheStrategy
     }
 
     /// <summary>The freshness lifetime (§4.2.1), with heuristic freshness (§4.2.2) when no explicit expiration is given.</summary>
-    public static TimeSpan FreshnessLifetime(StoredResponse response, DateTimeOffset responseTime, HeuristicSettings heuristic)
+    public static TimeSpan FreshnessLifetime(ResponseFields response, DateTimeOffset responseTime, HeuristicSettings heuristic)
     {
         var cc = response.CacheControl;
 
@@ -239,7 +239,7 @@ internal static class CacheStrategy
     }
 
     /// <summary>The current age of a stored response (§4.2.3).</summary>
-    public static TimeSpan CurrentAge(StoredResponse response, DateTimeOffset requestTime, DateTimeOffset responseTime, DateTimeOffset now)
+    public static TimeSpan CurrentAge(ResponseFields response, DateTimeOffset requestTime, DateTimeOffset responseTime, DateTimeOffset now)
     {
         var dateValue = response.Date ?? responseTime;
         var apparentAge = Max(TimeSpan.Zero, responseTime - dateValue);
@@ -260,7 +260,7 @@ internal static class CacheStrategy
     }
 
     /// <summary>The decision for given age and lifetime.</summary>
-    public static LookupDecision Decide(StoredResponse response, in CacheDirectives request, TimeSpan age, TimeSpan lifetime)
+    public static LookupDecision Decide(ResponseFields response, in CacheDirectives request, TimeSpan age, TimeSpan lifetime)
     {
         var cc = response.CacheControl;
 
@@ -324,7 +324,7 @@ internal static class CacheStrategy
     /// Whether the stored response may stand in for an error (a 500, 502, 503 or 504, or no answer at all) from the
     /// origin (RFC 5861 §4), given the decision that sent the request forward.
     /// </summary>
-    public static bool CanServeStaleOnError(StoredResponse response, in CacheDirectives request, LookupDecision decision)
+    public static bool CanServeStaleOnError(ResponseFields response, in CacheDirectives request, LookupDecision decision)
     {
         var cc = response.CacheControl;
 
@@ -374,11 +374,11 @@ internal static class CacheStrategy
     /// §4.3.4: whether a 304 selects the stored response that was validated: by its strong ETag, a weak ETag by weak
     /// comparison, else Last-Modified; a 304 with no validator selects the one response that was validated.
     /// </summary>
-    public static bool NotModifiedSelects(StoredResponse stored, StoredResponse notModified) =>
+    public static bool NotModifiedSelects(ResponseFields stored, ResponseFields notModified) =>
         NotModifiedSelects(stored, notModified.ETag, notModified.LastModified);
 
-    /// <summary>§4.3.4, from the 304's validators alone (<see cref="StoredResponse.ReadValidators"/>).</summary>
-    public static bool NotModifiedSelects(StoredResponse stored, string? etag, DateTimeOffset? lastModified)
+    /// <summary>§4.3.4, from the 304's validators alone (<see cref="ResponseFields.ReadValidators"/>).</summary>
+    public static bool NotModifiedSelects(ResponseFields stored, string? etag, DateTimeOffset? lastModified)
     {
         if (etag is not null)
         {
@@ -403,7 +403,7 @@ internal static class CacheStrategy
     /// (ETag, Last-Modified) matches the stored one, and so does its <c>Content-Length</c> when it has one.
     /// Otherwise the stored response is to be considered stale.
     /// </summary>
-    public static bool HeadResponseMatches(StoredResponse stored, int storedBodyLength, StoredResponse head)
+    public static bool HeadResponseMatches(ResponseFields stored, int storedBodyLength, ResponseFields head)
     {
         if (head.ETag is { } etag && (stored.ETag is not { } storedETag || IsWeak(etag) != IsWeak(storedETag) || !WeakEquals(etag, storedETag)))
         {

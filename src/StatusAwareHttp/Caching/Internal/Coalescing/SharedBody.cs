@@ -92,6 +92,9 @@ internal sealed class SharedBody
 
     public long? ContentLength { get; }
 
+    /// <summary>The first reader, the caller whose response the body is: a new body always takes it.</summary>
+    public Reader FirstReader() => TryAddReader() ?? throw new InvalidOperationException("A new body takes its first reader.");
+
     /// <summary>Adds a reader starting at byte 0, or null when the body can no longer be shared.</summary>
     public Reader? TryAddReader()
     {

@@ -9,6 +9,24 @@ internal sealed class CacheStatus
 {
     public const string FieldName = "Cache-Status";
 
+    /// <summary>The <c>detail</c> of a response stored or served under a URL rule (<see cref="CacheOptions.Rules"/>).</summary>
+    public const string RuleDetail = "rule";
+
+    /// <summary>The <c>detail</c> of a response answered while offline, or served because the network is unreachable.</summary>
+    public const string OfflineDetail = "offline";
+
+    /// <summary>The <c>detail</c> of a response that went to the origin outside the cache (mode no-store).</summary>
+    public const string NoStoreDetail = "no-store";
+
+    /// <summary>The <c>detail</c> of a stale response standing in for an origin error (RFC 5861 §4).</summary>
+    public const string StaleIfErrorDetail = "stale-if-error";
+
+    /// <summary>The <c>detail</c> of the 504 of <c>only-if-cached</c> with nothing usable stored (RFC 9111 §5.2.1.7).</summary>
+    public const string OnlyIfCachedDetail = "only-if-cached";
+
+    /// <summary>The <c>detail</c> of a response not stored because it is larger than <see cref="CacheOptions.MaxEntryBytes"/>.</summary>
+    public const string TooLargeDetail = "too-large";
+
     /// <summary>The most distinct forward values remembered; past it, further values are built each time.</summary>
     internal const int MaxRemembered = 256;
 

@@ -26,7 +26,10 @@ internal enum ModeAction
 internal readonly record struct CacheOverride(HttpCacheMode Mode, string? Detail, CacheRule? Rule)
 {
     /// <summary>The detail responses forwarded to the origin show: the mode's, else <c>rule</c> when a rule matched.</summary>
-    public string? ForwardDetail => Detail ?? (Rule is null ? null : CacheModes.RuleDetail);
+    public string? ForwardDetail => Detail ?? (Rule is null ? null : CacheStatus.RuleDetail);
+
+    /// <summary>The detail the mode shows when it overrides the lookup: its own, else its Fetch name.</summary>
+    public string ModeDetail => Detail ?? CacheModes.Name(Mode);
 }
 
 /// <summary>
@@ -35,21 +38,18 @@ internal readonly record struct CacheOverride(HttpCacheMode Mode, string? Detail
 /// </summary>
 internal static class CacheModes
 {
-    public const string RuleDetail = "rule";
-    public const string OfflineDetail = "offline";
-
     /// <summary>The overrides of a request: the offline switch wins over the request's own mode.</summary>
     public static CacheOverride For(HttpCacheMode mode, bool offline, CacheRule? rule) =>
-        offline ? new(HttpCacheMode.OnlyIfCached, OfflineDetail, rule) : new(mode, mode == HttpCacheMode.Default ? null : Name(mode), rule);
+        offline ? new(HttpCacheMode.OnlyIfCached, CacheStatus.OfflineDetail, rule) : new(mode, mode == HttpCacheMode.Default ? null : Name(mode), rule);
 
     /// <summary>The Fetch name of a mode, as <c>Cache-Status</c> and the logs write it.</summary>
     public static string Name(HttpCacheMode mode) => mode switch
     {
-        HttpCacheMode.NoStore => "no-store",
+        HttpCacheMode.NoStore => CacheStatus.NoStoreDetail,
         HttpCacheMode.Reload => "reload",
         HttpCacheMode.NoCache => "no-cache",
         HttpCacheMode.ForceCache => "force-cache",
-        HttpCacheMode.OnlyIfCached => "only-if-cached",
+        HttpCacheMode.OnlyIfCached => CacheStatus.OnlyIfCachedDetail,
         _ => "default",
     };
 

@@ -74,6 +74,37 @@ internal sealed class ClientCache : IDisposable
     /// <summary>Gets the requests on their way to the origin that identical requests may join, by cache key.</summary>
     public ConcurrentDictionary<string, InFlightRequest> InFlight { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Makes the request the leader of its key (its flight returned), or gives the flight in progress to join.</summary>
+    public InFlightRequest? TryLead(string key, out InFlightRequest current)
+    {
+        var mine = new InFlightRequest();
+        current = InFlight.GetOrAdd(key, mine);
+        return ReferenceEquals(current, mine) ? mine : null;
+    }
+
+    /// <summary>
+    /// Ends the flight a request leads (if any). Declined (<paramref name="failed"/> false: the response cannot be
+    /// shared), the requests waiting on it go to the origin themselves; failed (the leader's request failed or was
+    /// cancelled), one of them leads anew and the others join it. Taken out of the table first, so that a waiting
+    /// request woken by the end finds the key free; the farm-wide lease it held is released.
+    /// </summary>
+    public void EndFlight(string key, InFlightRequest? flight, bool failed = false)
+    {
+        if (flight is not null)
+        {
+            InFlight.TryRemove(new KeyValuePair<string, InFlightRequest>(key, flight));
+            flight.FarmLease?.Release();
+            if (failed)
+            {
+                flight.Fail();
+            }
+            else
+            {
+                flight.Decline();
+            }
+        }
+    }
+
     /// <summary>Gets a token cancelled when the application stops (the service provider is disposed).</summary>
     public CancellationToken Stopping => _stoppingToken;
 
