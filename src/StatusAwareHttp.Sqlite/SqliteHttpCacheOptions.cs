@@ -1,4 +1,4 @@
-namespace StatusAwareHttp.Caching.Sqlite;
+namespace StatusAwareHttp.Sqlite;
 
 /// <summary>
 /// Options of one client's persistent HTTP cache in a SQLite file (<c>UseSqliteHttpCache</c>), named after the client

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StatusAwareHttp.Caching;
 using StatusAwareHttp.Internal;
 
 namespace StatusAwareHttp;

@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using StatusAwareHttp.Caching;
 
 namespace StatusAwareHttp;
 

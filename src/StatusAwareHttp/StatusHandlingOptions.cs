@@ -1,10 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
-using StatusAwareHttp.Authentication;
-using StatusAwareHttp.Caching;
-using StatusAwareHttp.Errors;
-using StatusAwareHttp.Redirects;
-using StatusAwareHttp.Retries;
 
 namespace StatusAwareHttp;
 

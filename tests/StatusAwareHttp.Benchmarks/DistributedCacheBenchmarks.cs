@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
-using StatusAwareHttp.Caching;
 using StatusAwareHttp.Caching.Distributed.Internal;
 using StatusAwareHttp.Caching.Internal;
 

@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using StatusAwareHttp.Caching.Distributed;
-using StatusAwareHttp.Caching.Sqlite;
+using StatusAwareHttp.Sqlite;
 using StatusAwareHttp.Redis;
 
 namespace StatusAwareHttp.Docs.Tests;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using StatusAwareHttp.Caching;
 using StatusAwareHttp.Redis.Internal;
 
 namespace StatusAwareHttp.Redis.Tests;
@@ -57,7 +56,7 @@ public sealed class OptionsTests
         using var provider = services.BuildServiceProvider();
 
         Assert.IsType<NoCoordination>(provider.GetRequiredKeyedService<IHttpCacheCoordinator>("farm"));
-        Assert.IsType<NoCoordination>(provider.GetRequiredKeyedService<StatusAwareHttp.Retries.IOriginGateCoordinator>("farm"));
+        Assert.IsType<NoCoordination>(provider.GetRequiredKeyedService<StatusAwareHttp.IOriginGateCoordinator>("farm"));
     }
 
     [Fact]

@@ -4,7 +4,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using StatusAwareHttp.Caching;
 
 namespace StatusAwareHttp.Sqlite.Peer;
 

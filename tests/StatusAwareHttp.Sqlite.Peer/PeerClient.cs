@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using StatusAwareHttp.Caching.Sqlite;
+using StatusAwareHttp.Sqlite;
 
 namespace StatusAwareHttp.Sqlite.Peer;
 

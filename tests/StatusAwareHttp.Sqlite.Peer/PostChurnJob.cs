@@ -7,7 +7,9 @@ namespace StatusAwareHttp.Sqlite.Peer;
 /// <summary>
 /// GETs and POSTs (invalidations) on a set of URLs, on the file other processes churn too. Each exchange is printed
 /// with the time (UTC ticks, the store's clock) that bounds it for the test's verdict: a GET with the time before it
-/// was sent (<c>G url ticks body</c>), a POST with the time after its response came (<c>P url ticks</c>).
+/// was sent and whether it went to the origin itself (<c>G url ticks body own</c>: 1 when the cache forwarded this very
+/// request, 0 for a hit or a response collapsed into another request's, whose request time may precede the send), a
+/// POST with the time after its response came (<c>P url ticks</c>).
 /// </summary>
 internal static class PostChurnJob
 {
@@ -43,7 +45,8 @@ internal static class PostChurnJob
                         using var response = await client.GetAsync(uri);
                         response.EnsureSuccessStatusCode();
                         var body = await response.Content.ReadAsStringAsync();
-                        events.Enqueue(string.Create(CultureInfo.InvariantCulture, $"G {url} {sent} {body}"));
+                        var own = response.GetCacheStatus() is { Hit: false, Collapsed: false } ? 1 : 0;
+                        events.Enqueue(string.Create(CultureInfo.InvariantCulture, $"G {url} {sent} {body} {own}"));
                     }
                 }
             })));

@@ -4,8 +4,8 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using StatusAwareHttp.Caching;
 using StatusAwareHttp.Sqlite.Peer;
+using StatusAwareHttp;
 
 if (args.Length < 2)
 {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using StatusAwareHttp.Caching.Sqlite;
+using StatusAwareHttp.Sqlite;
 using StatusAwareHttp.Sqlite.Tests.Infrastructure;
 
 namespace StatusAwareHttp.Sqlite.Tests;

@@ -128,7 +128,7 @@ public sealed class SqliteEndToEndTests : IDisposable
         using var served = await second.Client.GetAsync(origin.Url("/big"));
         Assert.Equal(SqliteOrigin.Big, await served.Content.ReadAsByteArrayAsync());
         Assert.Equal(1, origin.CountFor("/big"));
-        Assert.True(SqliteOrigin.BigBytes > StatusAwareHttp.Caching.Sqlite.Internal.SqliteSession.StreamThreshold);
+        Assert.True(SqliteOrigin.BigBytes > StatusAwareHttp.Sqlite.Internal.SqliteSession.StreamThreshold);
     }
 
     private static byte[] Concat(params string[] paths) => [.. paths.Where(File.Exists).SelectMany(File.ReadAllBytes)];

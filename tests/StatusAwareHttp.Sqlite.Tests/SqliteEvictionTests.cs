@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using StatusAwareHttp.Caching.Sqlite.Internal;
+using StatusAwareHttp.Sqlite.Internal;
 using StatusAwareHttp.Sqlite.Tests.Infrastructure;
 using static StatusAwareHttp.Sqlite.Tests.Infrastructure.StoreEntries;
 

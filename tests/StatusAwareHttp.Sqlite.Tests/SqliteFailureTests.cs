@@ -16,7 +16,7 @@ public sealed class SqliteFailureTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static TestClient Client(string path, Action<StatusAwareHttp.Caching.Sqlite.SqliteHttpCacheOptions>? configure = null) =>
+    private static TestClient Client(string path, Action<StatusAwareHttp.Sqlite.SqliteHttpCacheOptions>? configure = null) =>
         TestClient.Create(builder: b => b.UseSqliteHttpCache(path, o =>
         {
             o.MemoryFrontLifetime = TimeSpan.Zero;
@@ -82,7 +82,7 @@ public sealed class SqliteFailureTests : IDisposable
         await AssertServedTwiceFromTheOriginOrCacheAsync(client, origin, expectedOriginRequests: 1);
 
         // Overwrite the pages after the header with garbage, behind SQLite's back.
-        var store = (StatusAwareHttp.Caching.Sqlite.Internal.SqliteHttpCacheStore)client.Services.GetRequiredKeyedService<StatusAwareHttp.Caching.IHttpCacheStore>(TestClient.Name);
+        var store = (StatusAwareHttp.Sqlite.Internal.SqliteHttpCacheStore)client.Services.GetRequiredKeyedService<StatusAwareHttp.IHttpCacheStore>(TestClient.Name);
         store.Dispose();
         await using (var file = new FileStream(path, FileMode.Open, FileAccess.Write))
         {
@@ -149,7 +149,7 @@ public sealed class SqliteFailureTests : IDisposable
             command.ExecuteNonQuery();
         });
 
-        var store = (StatusAwareHttp.Caching.Sqlite.Internal.SqliteHttpCacheStore)client.Services.GetRequiredKeyedService<StatusAwareHttp.Caching.IHttpCacheStore>(TestClient.Name);
+        var store = (StatusAwareHttp.Sqlite.Internal.SqliteHttpCacheStore)client.Services.GetRequiredKeyedService<StatusAwareHttp.IHttpCacheStore>(TestClient.Name);
         for (var i = 0; i < 3; i++)
         {
             using var response = await client.Client.GetAsync(origin.Url("/big"));

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using StatusAwareHttp.Caching;
 using StatusAwareHttp.Sqlite.Tests.Infrastructure;
 using StatusAwareHttp.Tests.Infrastructure;
 

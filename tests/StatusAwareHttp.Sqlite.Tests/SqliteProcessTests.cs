@@ -48,7 +48,7 @@ public sealed class SqliteProcessTests : IDisposable
         (await local.Client.GetAsync(origin.Url("/aged"))).Dispose();
 
         // The signal that it is in the file: the app's flush (IHttpCache.FlushAsync), not a delay.
-        await local.Services.GetRequiredKeyedService<StatusAwareHttp.Caching.IHttpCache>(TestClient.Name).FlushAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+        await local.Services.GetRequiredKeyedService<StatusAwareHttp.IHttpCache>(TestClient.Name).FlushAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
 
         var aged = (await PeerProcess.RunAsync("get", _folder.File(), origin.Url("/aged").ToString())).Last().Split('|');
         Assert.Equal("200", aged[0]);

@@ -1,9 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
-using StatusAwareHttp.Caching;
-using StatusAwareHttp.Caching.Sqlite;
-using StatusAwareHttp.Caching.Sqlite.Internal;
+using StatusAwareHttp.Sqlite;
+using StatusAwareHttp.Sqlite.Internal;
 using StatusAwareHttp.Sqlite.Tests.Infrastructure;
 
 namespace StatusAwareHttp.Sqlite.Tests;

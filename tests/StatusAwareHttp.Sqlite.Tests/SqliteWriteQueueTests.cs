@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
-using StatusAwareHttp.Caching;
-using StatusAwareHttp.Caching.Sqlite.Internal;
+using StatusAwareHttp.Sqlite.Internal;
 using static StatusAwareHttp.Sqlite.Tests.Infrastructure.StoreEntries;
 
 namespace StatusAwareHttp.Sqlite.Tests;

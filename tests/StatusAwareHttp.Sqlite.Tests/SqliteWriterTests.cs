@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
-using StatusAwareHttp.Caching.Sqlite.Internal;
+using StatusAwareHttp.Sqlite.Internal;
 using StatusAwareHttp.Sqlite.Tests.Infrastructure;
 using static StatusAwareHttp.Sqlite.Tests.Infrastructure.StoreEntries;
 

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using StatusAwareHttp.Caching;
 using StatusAwareHttp.Sample.Tour;
 
 namespace StatusAwareHttp.Sample.Sections;

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
-using StatusAwareHttp.Downloads;
 using StatusAwareHttp.Sample.Tour;
 
 namespace StatusAwareHttp.Sample.Sections;

@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using StatusAwareHttp.Redirects;
 using StatusAwareHttp.Sample.Tour;
 
 namespace StatusAwareHttp.Sample.Sections;

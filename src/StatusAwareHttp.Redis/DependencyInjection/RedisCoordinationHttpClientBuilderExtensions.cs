@@ -1,11 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using StatusAwareHttp.Caching;
 using StatusAwareHttp.Redis;
 using StatusAwareHttp.Redis.Internal;
 using StatusAwareHttp.Shared;
-using StatusAwareHttp.Retries;
+using StatusAwareHttp;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,4 @@
 using System.Net;
-using StatusAwareHttp.Caching;
-using StatusAwareHttp.Retries;
 
 namespace StatusAwareHttp.Redis.Internal;
 

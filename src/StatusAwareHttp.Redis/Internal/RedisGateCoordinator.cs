@@ -2,7 +2,6 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using System.Net;
 using Polly.CircuitBreaker;
 using StackExchange.Redis;
-using StatusAwareHttp.Retries;
 
 namespace StatusAwareHttp.Redis.Internal;
 

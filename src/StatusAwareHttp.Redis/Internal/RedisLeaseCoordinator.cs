@@ -6,7 +6,6 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using StackExchange.Redis;
-using StatusAwareHttp.Caching;
 
 namespace StatusAwareHttp.Redis.Internal;
 

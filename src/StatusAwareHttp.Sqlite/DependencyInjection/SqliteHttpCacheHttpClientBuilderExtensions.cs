@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using StatusAwareHttp.Caching;
-using StatusAwareHttp.Caching.Sqlite;
-using StatusAwareHttp.Caching.Sqlite.Internal;
+using StatusAwareHttp.Sqlite;
+using StatusAwareHttp.Sqlite.Internal;
 using StatusAwareHttp.Shared;
+using StatusAwareHttp;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

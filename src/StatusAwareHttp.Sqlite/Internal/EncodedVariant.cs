@@ -1,4 +1,4 @@
-namespace StatusAwareHttp.Caching.Sqlite.Internal;
+namespace StatusAwareHttp.Sqlite.Internal;
 
 /// <summary>A variant ready to write: the entry and its encoded header and Vary columns.</summary>
 internal readonly record struct EncodedVariant(HttpCacheEntry Entry, byte[] Headers, byte[] Vary)

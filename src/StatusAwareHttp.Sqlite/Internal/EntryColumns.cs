@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace StatusAwareHttp.Caching.Sqlite.Internal;
+namespace StatusAwareHttp.Sqlite.Internal;
 
 /// <summary>
 /// The header and Vary columns of a stored variant: a count, then length-prefixed UTF-8 strings (a Vary value also has

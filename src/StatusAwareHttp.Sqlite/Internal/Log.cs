@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace StatusAwareHttp.Caching.Sqlite.Internal;
+namespace StatusAwareHttp.Sqlite.Internal;
 
 /// <summary>Log messages of the SQLite HTTP cache store (event ids 700-799). Keys and URIs are never logged.</summary>
 internal static partial class Log

@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 using Polly;
 using Polly.Retry;
 
-namespace StatusAwareHttp.Caching.Sqlite.Internal;
+namespace StatusAwareHttp.Sqlite.Internal;
 
 /// <summary>
 /// The wait for a lock another process holds: each try waits <see cref="SqliteFileBounds.BusySlice"/> in SQLite, then

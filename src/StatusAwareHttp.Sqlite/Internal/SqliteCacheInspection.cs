@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
-namespace StatusAwareHttp.Caching.Sqlite.Internal;
+namespace StatusAwareHttp.Sqlite.Internal;
 
 /// <summary>
 /// The SQLite store's side of <see cref="IHttpCache"/>: the keys this client holds in the file (one query, a snapshot, after the queued writes are made),

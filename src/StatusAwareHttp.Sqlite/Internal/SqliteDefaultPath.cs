@@ -1,4 +1,4 @@
-namespace StatusAwareHttp.Caching.Sqlite.Internal;
+namespace StatusAwareHttp.Sqlite.Internal;
 
 /// <summary>Where the cache file goes when no path is configured: the user's local application data, per app.</summary>
 internal static class SqliteDefaultPath

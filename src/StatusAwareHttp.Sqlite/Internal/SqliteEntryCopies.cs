@@ -1,4 +1,4 @@
-namespace StatusAwareHttp.Caching.Sqlite.Internal;
+namespace StatusAwareHttp.Sqlite.Internal;
 
 /// <summary>The copies a read from the file hands out: plain ones for the front, ones marked "from disk" for the caller.</summary>
 internal static class SqliteEntryCopies

@@ -1,4 +1,4 @@
-namespace StatusAwareHttp.Caching.Sqlite.Internal;
+namespace StatusAwareHttp.Sqlite.Internal;
 
 /// <summary>
 /// What keeps the cache file within a multiple of <see cref="SqliteHttpCacheOptions.MaxTotalBytes"/>, each a share of

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace StatusAwareHttp.Caching.Sqlite.Internal;
+namespace StatusAwareHttp.Sqlite.Internal;
 
 /// <summary>Checks <see cref="SqliteHttpCacheOptions"/> at start-up, each rule with the value it found.</summary>
 internal sealed class SqliteHttpCacheOptionsValidator : IValidateOptions<SqliteHttpCacheOptions>

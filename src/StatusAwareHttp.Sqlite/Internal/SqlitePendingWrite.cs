@@ -1,4 +1,4 @@
-namespace StatusAwareHttp.Caching.Sqlite.Internal;
+namespace StatusAwareHttp.Sqlite.Internal;
 
 /// <summary>One write (<see cref="Variants"/> set) or removal (<see langword="null"/>) of a key, waiting for the file.</summary>
 internal sealed class SqlitePendingWrite

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace StatusAwareHttp.Caching.Sqlite.Internal;
+namespace StatusAwareHttp.Sqlite.Internal;
 
 /// <summary>What one write transaction did: the file's total after it, the operations that lost to newer ones, the keys evicted.</summary>
 internal readonly record struct SqliteBatchOutcome(long TotalBytes, List<SqlitePendingWrite>? Lost, int Evicted);

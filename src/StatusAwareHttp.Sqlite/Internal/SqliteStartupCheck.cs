@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
-namespace StatusAwareHttp.Caching.Sqlite.Internal;
+namespace StatusAwareHttp.Sqlite.Internal;
 
 /// <summary>
 /// The opt-in fail-fast of <see cref="SqliteHttpCacheOptions.RequireFileAtStartUp"/>: run with the options' validation at

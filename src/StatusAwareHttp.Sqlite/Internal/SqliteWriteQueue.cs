@@ -1,7 +1,7 @@
 using Polly;
 using Polly.Timeout;
 
-namespace StatusAwareHttp.Caching.Sqlite.Internal;
+namespace StatusAwareHttp.Sqlite.Internal;
 
 /// <summary>
 /// The SQLite store's writes and removals waiting for the file, and the one writer that makes them: a bounded queue in

@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 
-namespace StatusAwareHttp.Authentication;
+namespace StatusAwareHttp;
 
 /// <summary>What an <see cref="IHttpAuthenticator"/> is asked about: a 401 to a request.</summary>
 public sealed class AuthenticationContext

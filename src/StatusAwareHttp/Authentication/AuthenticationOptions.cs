@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 
-namespace StatusAwareHttp.Authentication;
+namespace StatusAwareHttp;
 
 /// <summary>
 /// Options of the answers to 401 challenges. Set one of <see cref="Credentials"/> (Basic and Digest),

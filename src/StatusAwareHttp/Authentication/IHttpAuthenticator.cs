@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 
-namespace StatusAwareHttp.Authentication;
+namespace StatusAwareHttp;
 
 /// <summary>
 /// Answers 401 challenges for a scheme the library does not build in (set it as

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace StatusAwareHttp.Caching;
+namespace StatusAwareHttp;
 
 /// <summary>
 /// Options of the HTTP cache (RFC 9111): a private cache of GET responses, partitioned by credentials, revalidated

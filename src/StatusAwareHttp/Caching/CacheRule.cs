@@ -1,4 +1,4 @@
-namespace StatusAwareHttp.Caching;
+namespace StatusAwareHttp;
 
 /// <summary>
 /// A rule of <see cref="CacheOptions.Rules"/>: for the URIs it matches, responses are stored with a lifetime of the

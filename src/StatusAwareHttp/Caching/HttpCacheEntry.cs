@@ -1,6 +1,6 @@
 using StatusAwareHttp.Caching.Internal;
 
-namespace StatusAwareHttp.Caching;
+namespace StatusAwareHttp;
 
 /// <summary>
 /// One stored response, as plain data an <see cref="IHttpCacheStore"/> can serialise: the status, the header field

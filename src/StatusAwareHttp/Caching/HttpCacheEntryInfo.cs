@@ -1,4 +1,4 @@
-namespace StatusAwareHttp.Caching;
+namespace StatusAwareHttp;
 
 /// <summary>
 /// What <see cref="IHttpCache.GetEntriesAsync"/> tells about one stored key: its URI and the figures of its most recent

@@ -1,4 +1,4 @@
-namespace StatusAwareHttp.Caching;
+namespace StatusAwareHttp;
 
 /// <summary>
 /// Why a cache went forward to the next hop instead of answering from storage: the <c>fwd</c> parameter of the

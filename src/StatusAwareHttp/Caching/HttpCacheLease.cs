@@ -1,4 +1,4 @@
-namespace StatusAwareHttp.Caching;
+namespace StatusAwareHttp;
 
 /// <summary>The answer of <see cref="IHttpCacheCoordinator.AcquireAsync"/>: an outcome, and for a held lease its release.</summary>
 public sealed class HttpCacheLease

@@ -1,4 +1,4 @@
-namespace StatusAwareHttp.Caching;
+namespace StatusAwareHttp;
 
 /// <summary>What <see cref="IHttpCacheCoordinator.AcquireAsync"/> got for a key.</summary>
 public enum HttpCacheLeaseOutcome

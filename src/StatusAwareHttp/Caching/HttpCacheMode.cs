@@ -1,4 +1,4 @@
-namespace StatusAwareHttp.Caching;
+namespace StatusAwareHttp;
 
 /// <summary>
 /// How one request uses the HTTP cache, with the meaning of the Fetch standard's <c>RequestCache</c> modes. Set it with

@@ -1,4 +1,4 @@
-namespace StatusAwareHttp.Caching;
+namespace StatusAwareHttp;
 
 /// <summary>Sets and reads the <see cref="HttpCacheMode"/> of one request (kept in <see cref="HttpRequestMessage.Options"/>).</summary>
 public static class HttpCacheRequestExtensions

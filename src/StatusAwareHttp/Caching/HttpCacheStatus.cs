@@ -1,4 +1,4 @@
-namespace StatusAwareHttp.Caching;
+namespace StatusAwareHttp;
 
 /// <summary>
 /// What this library's HTTP cache did for one response, read from the cache's own member of the <c>Cache-Status</c>

@@ -1,4 +1,4 @@
-namespace StatusAwareHttp.Caching;
+namespace StatusAwareHttp;
 
 /// <summary>
 /// One client's HTTP cache, seen from the application: list and purge what is stored, and switch it offline. Get it

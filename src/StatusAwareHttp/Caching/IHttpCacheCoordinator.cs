@@ -1,4 +1,4 @@
-namespace StatusAwareHttp.Caching;
+namespace StatusAwareHttp;
 
 /// <summary>
 /// Coordinates the misses of one client across the instances of a farm that share one cache store: before a storable

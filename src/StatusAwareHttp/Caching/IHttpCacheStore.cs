@@ -1,4 +1,4 @@
-namespace StatusAwareHttp.Caching;
+namespace StatusAwareHttp;
 
 /// <summary>
 /// Where the HTTP cache keeps its entries. Each key holds the stored responses (variants, RFC 9111 §4.1) of one

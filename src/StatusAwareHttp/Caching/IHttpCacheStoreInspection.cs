@@ -1,4 +1,4 @@
-namespace StatusAwareHttp.Caching;
+namespace StatusAwareHttp;
 
 /// <summary>
 /// What an <see cref="IHttpCacheStore"/> may implement besides, so that <see cref="IHttpCache"/> can list its entries,

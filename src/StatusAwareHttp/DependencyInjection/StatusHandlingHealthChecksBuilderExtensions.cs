@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using StatusAwareHttp.Health.Internal;
+using StatusAwareHttp;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using StatusAwareHttp.Shared;
 using StatusAwareHttp;
-using StatusAwareHttp.Authentication;
-using StatusAwareHttp.Retries;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

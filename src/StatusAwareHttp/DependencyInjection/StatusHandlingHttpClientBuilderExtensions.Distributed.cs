@@ -2,10 +2,9 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using StatusAwareHttp.Caching;
-using StatusAwareHttp.Caching.Distributed;
 using StatusAwareHttp.Caching.Distributed.Internal;
 using StatusAwareHttp.Shared;
+using StatusAwareHttp;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

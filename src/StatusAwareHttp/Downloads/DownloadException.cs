@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace StatusAwareHttp.Downloads;
+namespace StatusAwareHttp;
 
 /// <summary>Why a download was stopped with a <see cref="DownloadException"/>.</summary>
 public enum DownloadFailureReason

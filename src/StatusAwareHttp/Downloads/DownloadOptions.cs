@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 
-namespace StatusAwareHttp.Downloads;
+namespace StatusAwareHttp;
 
 /// <summary>Options of one download (<c>DownloadToFileAsync</c>, <c>DownloadToStreamAsync</c>).</summary>
 public sealed class DownloadOptions

@@ -1,4 +1,4 @@
-namespace StatusAwareHttp.Downloads;
+namespace StatusAwareHttp;
 
 /// <summary>How far a download is: the bytes in the destination so far and the total length when it is known.</summary>
 /// <param name="BytesDownloaded">

@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 
-namespace StatusAwareHttp.Downloads;
+namespace StatusAwareHttp;
 
 /// <summary>What a download did: how many bytes it fetched, whether it resumed or restarted, the final length and validator.</summary>
 public sealed class DownloadResult

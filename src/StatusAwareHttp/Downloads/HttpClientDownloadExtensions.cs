@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using StatusAwareHttp.Downloads;
 using StatusAwareHttp.Downloads.Internal;
 
 namespace StatusAwareHttp;

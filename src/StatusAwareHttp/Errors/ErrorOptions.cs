@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace StatusAwareHttp.Errors;
+namespace StatusAwareHttp;
 
 /// <summary>Options of the typed errors for 4xx and 5xx statuses, and of the 505 fallback.</summary>
 public sealed class ErrorOptions

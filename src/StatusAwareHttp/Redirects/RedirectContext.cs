@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace StatusAwareHttp.Redirects;
+namespace StatusAwareHttp;
 
 /// <summary>What a redirect hop is about to do, as shown to <see cref="RedirectOptions.ShouldFollow"/>.</summary>
 public sealed class RedirectContext

@@ -1,6 +1,6 @@
 using StatusAwareHttp.Internal;
 
-namespace StatusAwareHttp.Redirects;
+namespace StatusAwareHttp;
 
 /// <summary>A redirect chain that was stopped: too long, or a loop. The message names the hops (queries redacted).</summary>
 public abstract class RedirectException : HttpRequestException

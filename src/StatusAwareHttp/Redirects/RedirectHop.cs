@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace StatusAwareHttp.Redirects;
+namespace StatusAwareHttp;
 
 /// <summary>One redirect that was followed: the URI that answered, its status, and where it led.</summary>
 /// <param name="Uri">The URI that answered with the redirect.</param>

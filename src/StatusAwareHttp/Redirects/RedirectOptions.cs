@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace StatusAwareHttp.Redirects;
+namespace StatusAwareHttp;
 
 /// <summary>Options of the redirect rules (RFC 9110 §15.4).</summary>
 public sealed class RedirectOptions

@@ -1,4 +1,3 @@
-using StatusAwareHttp.Redirects;
 
 namespace StatusAwareHttp;
 

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace StatusAwareHttp.Retries;
+namespace StatusAwareHttp;
 
 /// <summary>
 /// Shares one client's origin gates (an origin that answered 429 or 503 with <c>Retry-After</c> is held) across the

@@ -1,4 +1,4 @@
-namespace StatusAwareHttp.Retries;
+namespace StatusAwareHttp;
 
 /// <summary>
 /// A retry about to be made, as shown to <see cref="RetryOptions.ShouldRetry"/> (which may veto it) and to

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 
-namespace StatusAwareHttp.Retries;
+namespace StatusAwareHttp;
 
 /// <summary>
 /// Thrown instead of sending a request when its origin asked this client for time (503 or 429 with

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using StatusAwareHttp.Internal;
 
-namespace StatusAwareHttp.Retries;
+namespace StatusAwareHttp;
 
 // The TimeSpan [Range]s are read by the source-generated validator (Internal/Pipeline/StatusHandlingOptionsValidator.cs),
 // which emits its own trimming-safe copy of the check; the attribute's reflection-based constructor never runs.

@@ -1,4 +1,4 @@
-namespace StatusAwareHttp.Retries;
+namespace StatusAwareHttp;
 
 /// <summary>Why an outcome is worth another attempt, as <see cref="RetryContext.Reason"/> gives it.</summary>
 public enum RetryReason

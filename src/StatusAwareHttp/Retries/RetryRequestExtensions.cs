@@ -1,4 +1,3 @@
-using StatusAwareHttp.Retries;
 
 namespace StatusAwareHttp;
 

@@ -1,4 +1,4 @@
-namespace StatusAwareHttp.Retries;
+namespace StatusAwareHttp;
 
 /// <summary>
 /// Whether the older <c>X-RateLimit-Limit</c>, <c>X-RateLimit-Remaining</c> and <c>X-RateLimit-Reset</c> response

@@ -1,4 +1,4 @@
-using StatusAwareHttp.Caching.Sqlite.Internal;
+using StatusAwareHttp.Sqlite.Internal;
 
 namespace StatusAwareHttp.Sqlite.Tests.Infrastructure;
 

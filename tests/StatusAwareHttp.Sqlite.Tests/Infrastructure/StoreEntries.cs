@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using StatusAwareHttp.Caching;
-using StatusAwareHttp.Caching.Sqlite;
-using StatusAwareHttp.Caching.Sqlite.Internal;
+using StatusAwareHttp.Sqlite;
+using StatusAwareHttp.Sqlite.Internal;
 
 namespace StatusAwareHttp.Sqlite.Tests.Infrastructure;
 

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using StatusAwareHttp.Authentication;
 using StatusAwareHttp.Tests.Infrastructure;
 
 namespace StatusAwareHttp.Tests.Authentication;

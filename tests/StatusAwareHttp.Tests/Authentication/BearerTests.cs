@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using StatusAwareHttp.Authentication;
 using StatusAwareHttp.Tests.Infrastructure;
 
 namespace StatusAwareHttp.Tests.Authentication;

@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using StatusAwareHttp.Caching;
 using StatusAwareHttp.Tests.Infrastructure;
 using static StatusAwareHttp.Tests.Caching.CacheTest;
 

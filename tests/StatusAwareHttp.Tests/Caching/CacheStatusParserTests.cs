@@ -1,4 +1,3 @@
-using StatusAwareHttp.Caching;
 using StatusAwareHttp.Caching.Internal;
 
 namespace StatusAwareHttp.Tests.Caching;

@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StatusAwareHttp.Caching;
 using StatusAwareHttp.Caching.Internal;
 using StatusAwareHttp.Internal;
 using StatusAwareHttp.Tests.Infrastructure;

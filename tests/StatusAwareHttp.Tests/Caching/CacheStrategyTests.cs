@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Time.Testing;
-using StatusAwareHttp.Caching;
 using StatusAwareHttp.Caching.Internal;
 
 namespace StatusAwareHttp.Tests.Caching;

@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using StatusAwareHttp.Caching;
 using StatusAwareHttp.Caching.Internal;
 using StatusAwareHttp.Internal;
 using StatusAwareHttp.Tests.Infrastructure;

@@ -1,6 +1,5 @@
 using System.Reflection;
 using CsCheck;
-using StatusAwareHttp.Caching;
 using StatusAwareHttp.Caching.Internal;
 
 namespace StatusAwareHttp.Tests.Caching;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using StatusAwareHttp.Caching;
 
 namespace StatusAwareHttp.Tests.Caching;
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using StatusAwareHttp.Caching.Distributed;
 using StatusAwareHttp.Tests.Infrastructure;
 
 namespace StatusAwareHttp.Tests.Configuration;

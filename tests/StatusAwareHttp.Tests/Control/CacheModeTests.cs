@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Time.Testing;
-using StatusAwareHttp.Caching;
 using StatusAwareHttp.Caching.Internal;
 using StatusAwareHttp.Tests.Caching;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
-using StatusAwareHttp.Caching;
 using StatusAwareHttp.Tests.Infrastructure;
 using static StatusAwareHttp.Tests.Caching.CacheTest;
 

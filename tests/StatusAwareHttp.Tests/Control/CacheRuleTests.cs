@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using StatusAwareHttp.Caching;
 using StatusAwareHttp.Caching.Internal;
 using StatusAwareHttp.Tests.Caching;
 

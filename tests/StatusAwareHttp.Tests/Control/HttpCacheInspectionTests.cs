@@ -1,6 +1,5 @@
 using CsCheck;
 using Microsoft.Extensions.DependencyInjection;
-using StatusAwareHttp.Caching;
 using StatusAwareHttp.Tests.Caching;
 using StatusAwareHttp.Tests.Infrastructure;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
-using StatusAwareHttp.Caching;
 using StatusAwareHttp.Tests.Caching;
 using StatusAwareHttp.Tests.Infrastructure;
 

@@ -299,7 +299,7 @@ public sealed class DistributedCacheEndToEndTests
     {
         await using var redis = await RedisServer.StartAsync();
         await using var origin = await StartOriginAsync();
-        Action<StatusAwareHttp.Caching.Distributed.DistributedHttpCacheOptions> options = o =>
+        Action<StatusAwareHttp.DistributedHttpCacheOptions> options = o =>
         {
             o.MemoryFrontLifetime = TimeSpan.Zero; // every lookup goes to Redis: the outage cannot hide behind the front
             o.OperationTimeout = TimeSpan.FromSeconds(1); // above a loaded machine's pauses while Redis is up

@@ -3,8 +3,6 @@ using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Options;
-using StatusAwareHttp.Caching;
-using StatusAwareHttp.Caching.Distributed;
 using StatusAwareHttp.Caching.Distributed.Internal;
 using StatusAwareHttp.Caching.Internal;
 using StatusAwareHttp.Tests.Infrastructure;

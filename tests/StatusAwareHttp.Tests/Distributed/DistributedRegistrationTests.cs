@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using StatusAwareHttp.Caching;
-using StatusAwareHttp.Caching.Distributed;
 using StatusAwareHttp.Caching.Distributed.Internal;
 using StatusAwareHttp.Tests.Infrastructure;
 

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using StatusAwareHttp.Caching;
 using StatusAwareHttp.Caching.Distributed.Internal;
 
 namespace StatusAwareHttp.Tests.Distributed;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Time.Testing;
-using StatusAwareHttp.Caching;
 using StatusAwareHttp.Caching.Distributed.Internal;
 using StatusAwareHttp.Caching.Internal;
 

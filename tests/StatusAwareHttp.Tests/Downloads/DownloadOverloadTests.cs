@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using StatusAwareHttp.Downloads;
 using StatusAwareHttp.Tests.Infrastructure;
 
 namespace StatusAwareHttp.Tests.Downloads;

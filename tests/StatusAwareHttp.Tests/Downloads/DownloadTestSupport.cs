@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
-using StatusAwareHttp.Downloads;
 
 namespace StatusAwareHttp.Tests.Downloads;
 

@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
-using StatusAwareHttp.Downloads;
 using StatusAwareHttp.Downloads.Internal;
 using StatusAwareHttp.Tests.Infrastructure;
 using static StatusAwareHttp.Tests.Downloads.DownloadTestData;

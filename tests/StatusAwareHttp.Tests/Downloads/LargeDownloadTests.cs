@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using StatusAwareHttp.Downloads;
 using StatusAwareHttp.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -30,5 +30,5 @@ public sealed class ProgressThrottleTests
     [InlineData(0, 0L, 1.0)]
     [InlineData(10, null, null)]
     public void Fraction_is_bytes_over_total_when_known(long bytes, long? total, double? expected) =>
-        Assert.Equal(expected, new StatusAwareHttp.Downloads.DownloadProgress(bytes, total).Fraction);
+        Assert.Equal(expected, new DownloadProgress(bytes, total).Fraction);
 }

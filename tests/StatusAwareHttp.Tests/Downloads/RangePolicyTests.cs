@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using StatusAwareHttp.Downloads;
 using StatusAwareHttp.Downloads.Internal;
 
 namespace StatusAwareHttp.Tests.Downloads;

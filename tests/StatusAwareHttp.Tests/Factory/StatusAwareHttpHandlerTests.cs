@@ -5,8 +5,6 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using StatusAwareHttp.Caching;
-using StatusAwareHttp.Redirects;
 using StatusAwareHttp.Tests.Caching;
 using StatusAwareHttp.Tests.Infrastructure;
 using StatusAwareHttp.Tests.Retries;

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using CsCheck;
 using StatusAwareHttp.Authentication.Internal;
-using StatusAwareHttp.Caching;
 using StatusAwareHttp.Caching.Distributed.Internal;
 using StatusAwareHttp.Caching.Internal;
 using StatusAwareHttp.Downloads.Internal;
@@ -122,7 +121,7 @@ public sealed class ParserProperties
             (4, Gen.Select(pieces.Array[0, 24], s_headerChar.Array[0, 2], (words, glue) => string.Join(new string(glue), words))),
             (2, s_bytes.Select(bytes => System.Text.Encoding.Latin1.GetString(bytes))),
             (1, s_headerText));
-        Sample(Gen.Select(lines, lines, Gen.Enum<StatusAwareHttp.Retries.XRateLimitReset>()), input =>
+        Sample(Gen.Select(lines, lines, Gen.Enum<StatusAwareHttp.XRateLimitReset>()), input =>
         {
             var (limit, policy, reset) = input;
             var limits = new List<StatusAwareHttp.Retries.Internal.RateLimit.ServiceLimit>();

@@ -8,7 +8,6 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using StatusAwareHttp.Internal;
-using StatusAwareHttp.Redirects;
 using StatusAwareHttp.Redirects.Internal;
 using StatusAwareHttp.Tests.Infrastructure;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using StatusAwareHttp.Retries;
 using StatusAwareHttp.Retries.Internal.RateLimit;
 
 namespace StatusAwareHttp.Tests.Retries;

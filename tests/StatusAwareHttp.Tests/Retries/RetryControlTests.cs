@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using StatusAwareHttp.Internal;
-using StatusAwareHttp.Retries;
 using StatusAwareHttp.Tests.Infrastructure;
 using static StatusAwareHttp.Tests.Retries.RetryEndToEndTests;
 

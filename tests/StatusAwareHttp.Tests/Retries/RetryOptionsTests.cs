@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using StatusAwareHttp.Retries;
 using StatusAwareHttp.Tests.Infrastructure;
 
 namespace StatusAwareHttp.Tests.Retries;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
-using StatusAwareHttp.Retries;
 using StatusAwareHttp.Retries.Internal;
 
 namespace StatusAwareHttp.Tests.Retries;

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Polly.Timeout;
 
-namespace StatusAwareHttp.Caching.Sqlite.Internal;
+namespace StatusAwareHttp.Sqlite.Internal;
 
 /// <summary>
 /// Every call on the file goes through <see cref="Run{T}"/>: a session rented from the open file, the busy retry, and

@@ -1,7 +1,7 @@
 using Polly;
 using Polly.Timeout;
 
-namespace StatusAwareHttp.Caching.Sqlite.Internal;
+namespace StatusAwareHttp.Sqlite.Internal;
 
 /// <summary>
 /// The store's end: disposal (synchronous or not, once however often it is called) and process exit when it is never

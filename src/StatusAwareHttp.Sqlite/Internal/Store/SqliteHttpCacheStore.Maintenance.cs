@@ -1,4 +1,4 @@
-namespace StatusAwareHttp.Caching.Sqlite.Internal;
+namespace StatusAwareHttp.Sqlite.Internal;
 
 /// <summary>The store's background maintenance: access times written in batches (eviction is in the writer's transactions).</summary>
 internal sealed partial class SqliteHttpCacheStore

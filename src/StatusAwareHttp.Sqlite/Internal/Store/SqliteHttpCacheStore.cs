@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Polly;
 using StatusAwareHttp.Caching.Internal;
 
-namespace StatusAwareHttp.Caching.Sqlite.Internal;
+namespace StatusAwareHttp.Sqlite.Internal;
 
 /// <summary>
 /// One client's HTTP cache store in a SQLite file, with a small in-memory front.

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace StatusAwareHttp.Caching.Distributed;
+namespace StatusAwareHttp;
 
 /// <summary>
 /// Options of one client's shared HTTP cache on <c>IDistributedCache</c> (<c>UseDistributedHttpCache</c>), named after

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using StatusAwareHttp.Caching;
 using StatusAwareHttp.Caching.Internal;
-using StatusAwareHttp.Retries;
 
 namespace StatusAwareHttp.Health.Internal;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using StatusAwareHttp.Caching;
 
 namespace StatusAwareHttp.Internal;
 

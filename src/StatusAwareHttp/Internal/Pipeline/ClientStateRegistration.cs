@@ -18,7 +18,7 @@ internal static class ClientStateRegistration
     public static void AddClientState(IServiceCollection services, string clientName)
     {
         services.TryAddKeyedSingleton(clientName, static (sp, key) => ClientCache.Create((string)key!, sp));
-        services.TryAddKeyedSingleton<Caching.IHttpCache>(clientName, static (sp, key) => HttpCacheInspector.Create((string)key!, sp));
+        services.TryAddKeyedSingleton<IHttpCache>(clientName, static (sp, key) => HttpCacheInspector.Create((string)key!, sp));
         services.TryAddKeyedSingleton(
             clientName,
             static (sp, key) => FarmGateLink.Attach(new ClientRetryState(sp.GetRequiredService<IOptionsMonitor<StatusHandlingOptions>>().Get((string)key!).Retries), sp, (string)key!));

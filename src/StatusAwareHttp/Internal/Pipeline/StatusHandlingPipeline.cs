@@ -84,7 +84,7 @@ internal static class StatusHandlingPipeline
         return handlers;
     }
 
-    private static IChallengeResponder? CreateResponder(string clientName, Authentication.AuthenticationOptions options, IServiceProvider services)
+    private static IChallengeResponder? CreateResponder(string clientName, AuthenticationOptions options, IServiceProvider services)
     {
         // The cross validator allows one of the three.
         if (options.Authenticator is { } authenticator)
