@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Microsoft.Extensions.Caching.Memory;
 using StatusAwareHttp.Internal;
 
 namespace StatusAwareHttp.Caching.Internal;
@@ -58,12 +57,12 @@ internal sealed class CacheMetrics
         }
     }
 
-    public void Evicted(EvictionReason reason)
+    public void Evicted(EvictionCause reason)
     {
         var name = reason switch
         {
-            EvictionReason.Capacity => "capacity",
-            EvictionReason.Expired or EvictionReason.TokenExpired => "expired",
+            EvictionCause.Capacity => "capacity",
+            EvictionCause.Expired => "expired",
             _ => null,
         };
 

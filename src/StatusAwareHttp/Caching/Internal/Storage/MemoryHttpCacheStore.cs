@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace StatusAwareHttp.Caching.Internal;
 
@@ -10,7 +9,7 @@ namespace StatusAwareHttp.Caching.Internal;
 /// recently used. A read makes its entry the most recently used.
 /// </summary>
 /// <remarks>
-/// Its own accounting rather than <see cref="MemoryCache"/>, which refuses an add over its size limit and compacts only
+/// Its own accounting rather than <c>Microsoft.Extensions.Caching.Memory.MemoryCache</c>, which refuses an add over its size limit and compacts only
 /// to a percentage of it (so a full store would keep its oldest entries and refuse new ones). A read takes no lock: it
 /// finds the entry in a concurrent dictionary and notes it in a small read buffer, which the writer applies to the
 /// recency list (in read order) under the lock before it makes room, so eviction still goes by least recent use. When
@@ -205,17 +204,17 @@ internal sealed partial class MemoryHttpCacheStore : IHttpCacheStore, IDisposabl
             _expiries.Dequeue();
             if (node.Linked && node.Expiry == expiry)
             {
-                Evict(node, EvictionReason.Expired);
+                Evict(node, EvictionCause.Expired);
             }
         }
 
         while (_size > _sizeLimit && _tail is { } last)
         {
-            Evict(last, EvictionReason.Capacity);
+            Evict(last, EvictionCause.Capacity);
         }
     }
 
-    private void Evict(Node node, EvictionReason reason)
+    private void Evict(Node node, EvictionCause reason)
     {
         _nodes.TryRemove(node.Key, out _);
         Unlink(node);
