@@ -1,7 +1,7 @@
 using Polly;
-using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
+using StatusAwareHttp.Shared;
 
 namespace StatusAwareHttp.Redis.Internal;
 
@@ -20,40 +20,21 @@ internal sealed class CoordinationPipeline
     /// <summary>The bound of one wait for a lease, when shorter than <see cref="RedisCoordinationOptions.WaitTime"/>.</summary>
     public static readonly ResiliencePropertyKey<TimeSpan> WaitBound = new("StatusAwareHttp.Redis.WaitBound");
 
-    private readonly CircuitBreakerStateProvider _state = new();
+    private readonly StoreCircuit _calls;
 
     public CoordinationPipeline(RedisCoordinationOptions options, TimeProvider time, Action<string, Exception?> opened, Action closed)
     {
         var breakDuration = options.BreakDuration;
         var operationTimeout = options.OperationTimeout;
         var waitTime = options.WaitTime;
-        Calls = new ResiliencePipelineBuilder { TimeProvider = time, Name = "StatusAwareHttp.Redis" }
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
-            {
-                Name = "StatusAwareHttp.Redis.Circuit",
-                FailureRatio = 0.5,
-                MinimumThroughput = 2,
-                SamplingDuration = TimeSpan.FromSeconds(10),
-                BreakDurationGenerator = _ => new ValueTask<TimeSpan>(breakDuration),
-                ShouldHandle = static args => new ValueTask<bool>(args.Outcome.Exception is not null and not OperationCanceledException || args.Outcome.Exception is TimeoutRejectedException),
-                StateProvider = _state,
-                OnOpened = args =>
-                {
-                    opened(args.Context.Properties.GetValue(Operation, "call"), args.Outcome.Exception);
-                    return default;
-                },
-                OnClosed = _ =>
-                {
-                    closed();
-                    return default;
-                },
-            })
-            .AddTimeout(new TimeoutStrategyOptions
-            {
-                Name = "StatusAwareHttp.Redis.Timeout",
-                TimeoutGenerator = _ => new ValueTask<TimeSpan>(operationTimeout),
-            })
-            .Build();
+        _calls = new StoreCircuit(
+            "StatusAwareHttp.Redis",
+            time,
+            operationTimeout,
+            breakDuration,
+            static (exception, _) => exception is not null and not OperationCanceledException || exception is TimeoutRejectedException,
+            (context, exception) => opened(context.Properties.GetValue(Operation, "call"), exception),
+            closed);
         Connect = new ResiliencePipelineBuilder { TimeProvider = time, Name = "StatusAwareHttp.Redis.Connect" }
             .AddTimeout(new TimeoutStrategyOptions
             {
@@ -83,12 +64,12 @@ internal sealed class CoordinationPipeline
 
     /// <summary>Gets the pipeline that subscribes until it holds (an attempt answers false or throws): tried again every <see cref="RedisCoordinationOptions.BreakDuration"/>.</summary>
     /// <summary>Gets a value indicating whether the calls' circuit is closed (Redis is called; open or half-open: it is left alone).</summary>
-    public bool IsClosed => _state.CircuitState == CircuitState.Closed;
+    public bool IsClosed => _calls.IsClosed;
 
     public ResiliencePipeline Subscribe { get; }
 
-    /// <summary>Gets the pipeline of one Redis call: throws <see cref="BrokenCircuitException"/> while the circuit is open.</summary>
-    public ResiliencePipeline Calls { get; }
+    /// <summary>Gets the pipeline of one Redis call: throws <c>BrokenCircuitException</c> while the circuit is open.</summary>
+    public ResiliencePipeline Calls => _calls.Pipeline;
 
     /// <summary>Gets the pipeline of one wait for the connection being made: throws <see cref="TimeoutRejectedException"/> past the operation timeout.</summary>
     public ResiliencePipeline Connect { get; }
