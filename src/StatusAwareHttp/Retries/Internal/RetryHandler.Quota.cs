@@ -162,15 +162,12 @@ internal sealed partial class RetryHandler
     /// POST or PATCH becomes <see cref="HttpStatusException"/> with the RFC 9457 problem (draft §2.7): the request must
     /// be corrected, not repeated.
     /// </summary>
-    private async Task<HttpResponseMessage> CheckKeyedAnswerAsync(HttpRequestMessage request, HttpResponseMessage response, bool async, CancellationToken cancellationToken)
-    {
-        if (!_generateKeys || (int)response.StatusCode is not (422 or 400) || !IdempotencyKeys.IsKeyedMethod(request.Method))
-        {
-            return response;
-        }
+    private bool IsRefusedKeyedAnswer(HttpRequestMessage request, HttpResponseMessage response) =>
+        _generateKeys && (int)response.StatusCode is 422 or 400 && IdempotencyKeys.IsKeyedMethod(request.Method);
 
-        throw await ErrorResponseReader.CreateExceptionAsync(response, ErrorContext.From(response), async, cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>The exception for a 422 or 400 to a keyed request (asked only when <see cref="IsRefusedKeyedAnswer"/> says so).</summary>
+    private static Task<HttpStatusException> KeyedAnswerExceptionAsync(HttpResponseMessage response, bool async, CancellationToken cancellationToken) =>
+        ErrorResponseReader.CreateExceptionAsync(response, ErrorContext.From(response), async, cancellationToken);
 
     private bool IsKeyedRequest(HttpRequestMessage request) =>
         _generateKeys && IdempotencyKeys.IsKeyedMethod(request.Method) && request.Headers.NonValidated.Contains(RetryPolicy.IdempotencyKeyHeader);

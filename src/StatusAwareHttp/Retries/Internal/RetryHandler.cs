@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -135,7 +136,7 @@ internal sealed partial class RetryHandler : DelegatingHandler
         if (maxRetries == 0 || ClassifyStatus(request, (int)response.StatusCode) == RetryReason.None || !MayResend(request, RetryReason.Status, null, (int)response.StatusCode))
         {
             Remember(response, retryAfter);
-            return await CheckKeyedAnswerAsync(request, response, async, cancellationToken).ConfigureAwait(false);
+            return IsRefusedKeyedAnswer(request, response) ? throw await KeyedAnswerExceptionAsync(response, async, cancellationToken).ConfigureAwait(false) : response;
         }
 
         return await RetryAsync(new Exchange(this, request, start, maxRetries, Outcome.FromResult(response), retryAfter, async), cancellationToken).ConfigureAwait(false);
@@ -156,7 +157,7 @@ internal sealed partial class RetryHandler : DelegatingHandler
             outcome.ThrowIfException();
             var response = outcome.Result!;
             Remember(response, exchange.RetryAfter);
-            return await CheckKeyedAnswerAsync(exchange.Request, response, exchange.Async, cancellationToken).ConfigureAwait(false);
+            return IsRefusedKeyedAnswer(exchange.Request, response) ? throw await KeyedAnswerExceptionAsync(response, exchange.Async, cancellationToken).ConfigureAwait(false) : response;
         }
         finally
         {
@@ -193,7 +194,12 @@ internal sealed partial class RetryHandler : DelegatingHandler
     }
 
     /// <summary>One attempt: past the origin's gate and its quotas, sent, and its answer observed.</summary>
-    private async Task<(HttpResponseMessage Response, TimeSpan? RetryAfter)> SendOnceAsync(HttpRequestMessage request, long start, bool async, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Every request passes through this frame (the first attempt and each retry): its state machine is pooled, so the
+    /// frame costs a request nothing once it has completed asynchronously a few times.
+    /// </remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(HttpResponseMessage Response, TimeSpan? RetryAfter)> SendOnceAsync(HttpRequestMessage request, long start, bool async, CancellationToken cancellationToken)
     {
         if (_gate.MaybeClosed)
         {
