@@ -78,7 +78,7 @@ public sealed class FirstRequestTests
                 RedirectStandardInput = true,
                 UseShellExecute = false,
             };
-            info.ArgumentList.Add(DllPath());
+            info.ArgumentList.Add(PeerRun.DllPath());
             info.ArgumentList.Add(redis.ConnectionString);
             info.ArgumentList.Add(url.AbsoluteUri);
             var process = Process.Start(info) ?? throw new InvalidOperationException("the peer did not start");
@@ -124,17 +124,6 @@ public sealed class FirstRequestTests
             }
 
             _process.Dispose();
-        }
-
-        private static string DllPath()
-        {
-            // tests/StatusAwareHttp.Tests/bin/<Configuration>/<tfm>/ -> tests/StatusAwareHttp.Tests.Peer/bin/<Configuration>/<tfm>/
-            var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-            var tfm = here.Name;
-            var configuration = here.Parent!.Name;
-            var tests = here.Parent.Parent!.Parent!.Parent!.FullName;
-            var path = Path.Combine(tests, "StatusAwareHttp.Tests.Peer", "bin", configuration, tfm, "StatusAwareHttp.Tests.Peer.dll");
-            return File.Exists(path) ? path : throw new FileNotFoundException("build tests/StatusAwareHttp.Tests.Peer first", path);
         }
 
         private void Add(string? line)

@@ -71,7 +71,8 @@ public sealed record PeerRun(int ExitCode, string Output, string Errors, TimeSpa
         }
     }
 
-    private static string DllPath()
+    /// <summary>Gets the path of the built peer program (tests/StatusAwareHttp.Tests.Peer beside this test project).</summary>
+    public static string DllPath()
     {
         // tests/StatusAwareHttp.Tests/bin/<Configuration>/<tfm>/ -> tests/StatusAwareHttp.Tests.Peer/bin/<Configuration>/<tfm>/
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
