@@ -188,6 +188,31 @@ public sealed class DeprecationEndToEndTests
     }
 
     [Fact]
+    public async Task With_redirects_off_a_handler_of_its_own_reads_the_notices()
+    {
+        await using var origin = await StartOrigin();
+        var time = At(s_sunset.AddSeconds(-1));
+        await using var test = TestClient.Create(
+            o =>
+            {
+                o.Redirects.Enabled = false;
+                o.Deprecation.FailAfterSunset = true;
+            },
+            time: time);
+
+        using (var moved = await test.Client.GetAsync(origin.Url("/v1/moved")))
+        {
+            Assert.Equal(HttpStatusCode.MovedPermanently, moved.StatusCode);
+        }
+
+        Assert.Single(test.Logs.GetSnapshot(), l => l.Id.Id == DeprecatedEvent);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAsync<SunsetPassedException>(() => test.Client.GetAsync(origin.Url("/v1/orders/1")));
+        using var request = new HttpRequestMessage(HttpMethod.Get, origin.Url("/v1/orders/2"));
+        Assert.Throws<SunsetPassedException>(() => test.Client.Send(request));
+    }
+
+    [Fact]
     public async Task The_request_span_carries_the_notice()
     {
         await using var origin = await StartOrigin();

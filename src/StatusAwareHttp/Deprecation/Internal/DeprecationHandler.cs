@@ -1,14 +1,8 @@
-using System.Globalization;
-using Microsoft.Extensions.Logging;
-using StatusAwareHttp.Internal;
-
 namespace StatusAwareHttp.Deprecation.Internal;
 
 /// <summary>
-/// Reads each response's deprecation notice (<see cref="DeprecationFields"/>): counts it, tags the request's span,
-/// warns once per client, method and route (<see cref="RouteTemplate"/>, <see cref="DeprecationMemory"/>), and with
-/// <see cref="DeprecationOptions.FailAfterSunset"/> throws for a response past its sunset. A response without any of
-/// the fields passes at the cost of three header lookups.
+/// The deprecation notices (<see cref="DeprecationObserver"/>) of a client whose redirects are off; with redirects on,
+/// the redirect handler calls the observer for each hop itself and this handler is not added.
 /// </summary>
 /// <remarks>
 /// Sits inside the redirects and outside the authentication and the cache (see docs/deprecation.md): every redirect
@@ -18,89 +12,22 @@ namespace StatusAwareHttp.Deprecation.Internal;
 /// </remarks>
 internal sealed class DeprecationHandler : DelegatingHandler
 {
-    private readonly DeprecationOptions _options;
-    private readonly DeprecationMemory _memory;
-    private readonly TimeProvider _time;
-    private readonly DeprecationMetrics _metrics;
-    private readonly ILogger _logger;
+    private readonly DeprecationObserver _observer;
 
-    public DeprecationHandler(DeprecationOptions options, DeprecationMemory memory, TimeProvider time, DeprecationMetrics metrics, ILogger logger)
+    public DeprecationHandler(DeprecationObserver observer)
     {
-        _options = options;
-        _memory = memory;
-        _time = time;
-        _metrics = metrics;
-        _logger = logger;
+        _observer = observer;
     }
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var task = base.SendAsync(request, cancellationToken);
-        if (!task.IsCompletedSuccessfully)
-        {
-            return ObserveAsync(request, task);
-        }
-
-        var response = task.Result;
-        return DeprecationFields.Mentions(response) ? Task.FromResult(Observe(request, response)) : task;
+        return task.IsCompletedSuccessfully ? _observer.Observe(request, task) : ObserveAsync(request, task);
     }
 
-    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        var response = base.Send(request, cancellationToken);
-        return DeprecationFields.Mentions(response) ? Observe(request, response) : response;
-    }
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        _observer.Observe(request, base.Send(request, cancellationToken));
 
-    private async Task<HttpResponseMessage> ObserveAsync(HttpRequestMessage request, Task<HttpResponseMessage> pending)
-    {
-        var response = await pending.ConfigureAwait(false);
-        return DeprecationFields.Mentions(response) ? Observe(request, response) : response;
-    }
-
-    private HttpResponseMessage Observe(HttpRequestMessage request, HttpResponseMessage response)
-    {
-        if (DeprecationFields.Read(response) is not { } notice)
-        {
-            return response;
-        }
-
-        var now = _time.GetUtcNow();
-        var sunsetPassed = notice.SunsetDate <= now;
-        var method = request.Method.Method;
-        _metrics.Seen(method, sunsetPassed);
-        StatusAwareTracing.Deprecation(notice);
-
-        var route = RouteTemplate.Of(request.RequestUri);
-        if (_logger.IsEnabled(LogLevel.Warning) && _memory.FirstTime(string.Concat(method, " ", route)))
-        {
-            Log.Deprecated(
-                _logger,
-                method,
-                route,
-                Date(notice.DeprecationDate),
-                Date(notice.SunsetDate),
-                Links(notice.DeprecationLinks),
-                Links(notice.SunsetLinks),
-                Links(notice.SuccessorVersionLinks));
-            if (notice.SunsetBeforeDeprecation)
-            {
-                Log.SunsetBeforeDeprecation(_logger, method, route, Date(notice.SunsetDate), Date(notice.DeprecationDate));
-            }
-        }
-
-        if (sunsetPassed && _options.FailAfterSunset)
-        {
-            Log.SunsetPassed(_logger, method, route, Date(notice.SunsetDate));
-            var status = response.StatusCode;
-            response.Dispose();
-            throw new SunsetPassedException(notice, request.RequestUri, now, status);
-        }
-
-        return response;
-    }
-
-    internal static string Date(DateTimeOffset? date) => date?.ToString("u", CultureInfo.InvariantCulture) ?? "none";
-
-    /// <summary>The links for a log line, each without its query (<see cref="UriRedaction"/>).</summary>
-    internal static string Links(IReadOnlyList<Uri> links) => links.Count == 0 ? "none" : string.Join(" ", links.Select(UriRedaction.Redact));
+    private async Task<HttpResponseMessage> ObserveAsync(HttpRequestMessage request, Task<HttpResponseMessage> pending) =>
+        _observer.Observe(request, await pending.ConfigureAwait(false));
 }

@@ -34,6 +34,15 @@ internal static class StatusHandlingPipeline
             handlers.Add(new ThrowOnErrorHandler(errorContext));
         }
 
+        var deprecation = options.Deprecation.Enabled
+            ? new DeprecationObserver(
+                options.Deprecation,
+                services.GetRequiredKeyedService<DeprecationMemory>(clientName),
+                services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<DeprecationMetrics>().For(clientName),
+                loggerFactory.CreateLogger<DeprecationHandler>())
+            : null;
+
         // 3. Redirects: the outermost status handler, so a cached 301 costs no round trip and every hop goes through
         //    the cache.
         if (options.Redirects.Enabled)
@@ -42,21 +51,18 @@ internal static class StatusHandlingPipeline
                 options.Redirects,
                 services.GetRequiredService<RedirectMetrics>().For(clientName),
                 loggerFactory.CreateLogger<RedirectHandler>(),
-                options.SensitiveHeaders));
+                options.SensitiveHeaders,
+                deprecation));
         }
 
         // 4. Deprecation notices (RFC 9745, RFC 8594): inside the redirects, so each hop is judged under its own route
         //    (the deprecated URI that redirects to its successor is the one named); outside the cache, so a stored
         //    response is judged against the clock of the request that reads it (its sunset may have passed since);
-        //    outside the authentication, so an answered 401 counts once.
-        if (options.Deprecation.Enabled)
+        //    outside the authentication, so an answered 401 counts once. With redirects on, the redirect handler
+        //    observes each hop in its own frame (no handler, no allocation of its own); else a handler of its own.
+        if (deprecation is not null && !options.Redirects.Enabled)
         {
-            handlers.Add(new DeprecationHandler(
-                options.Deprecation,
-                services.GetRequiredKeyedService<DeprecationMemory>(clientName),
-                services.GetRequiredService<TimeProvider>(),
-                services.GetRequiredService<DeprecationMetrics>().For(clientName),
-                loggerFactory.CreateLogger<DeprecationHandler>()));
+            handlers.Add(new DeprecationHandler(deprecation));
         }
 
         // 5. Authentication (401): outside the cache, so the cache sees the credentials it partitions by.
