@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 
 namespace StatusAwareHttp.Digests.Internal;
@@ -36,12 +35,8 @@ internal sealed class BodyDigest : IDisposable
     /// representation its data is the content, RFC 9530 §3); <see langword="null"/> when neither announces a digest
     /// this library checks, or when the bytes read may not be the bytes digested (<see cref="MayBeDecoded"/>).
     /// </summary>
-    public static BodyDigest? ForWholeBody(HttpResponseMessage response) =>
-        MayBeDecoded(response) ? null : For(response.Headers, ContentAndRepresentation);
+    public static BodyDigest? ForWholeBody(HttpResponseMessage response) => For(response, ContentAndRepresentation);
 
-    /// <summary>The check of a representation read whole across several responses (a resumed download): <c>Repr-Digest</c> only.</summary>
-    public static BodyDigest? ForRepresentation(HttpResponseMessage response) =>
-        MayBeDecoded(response) ? null : For(response.Headers, RepresentationOnly);
 
     /// <summary>The check of a <c>Repr-Digest</c> value as kept (several lines joined by commas); null when it announces none checked here.</summary>
     public static BodyDigest? FromReprDigest(string value)
@@ -51,10 +46,21 @@ internal sealed class BodyDigest : IDisposable
     }
 
     private static readonly string[] ContentAndRepresentation = [DigestFields.ContentDigest, DigestFields.ReprDigest];
-    private static readonly string[] RepresentationOnly = [DigestFields.ReprDigest];
 
-    private static BodyDigest? For(HttpResponseHeaders headers, string[] fields)
+    private static BodyDigest? For(HttpResponseMessage response, string[] fields)
     {
+        // The common case first: no field, nothing to read or allocate.
+        var headers = response.Headers;
+        if (!headers.NonValidated.Contains(fields[0]) && (fields.Length == 1 || !headers.NonValidated.Contains(fields[1])))
+        {
+            return null;
+        }
+
+        if (MayBeDecoded(response))
+        {
+            return null;
+        }
+
         List<ExpectedDigest>? expected = null;
         foreach (var field in fields)
         {
