@@ -8,6 +8,10 @@ internal sealed class DeprecationMetrics
 {
     private readonly Counter<long> _responses;
 
+    // Boxed once: a tag's value is an object.
+    private static readonly object s_true = true;
+    private static readonly object s_false = false;
+
     private KeyValuePair<string, object?> _client = MetricTags.Unbound;
 
     public DeprecationMetrics(StatusAwareHttpMeter meter)
@@ -30,5 +34,5 @@ internal sealed class DeprecationMetrics
         1,
         _client,
         new KeyValuePair<string, object?>(StatusAwareTracing.Method, method),
-        new KeyValuePair<string, object?>("statusawarehttp.sunset.passed", sunsetPassed));
+        new KeyValuePair<string, object?>("statusawarehttp.sunset.passed", sunsetPassed ? s_true : s_false));
 }

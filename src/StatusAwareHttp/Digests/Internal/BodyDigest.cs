@@ -4,13 +4,16 @@ namespace StatusAwareHttp.Digests.Internal;
 
 /// <summary>
 /// The check of a body against the digests its response announced, fed as the bytes stream through (no second pass):
-/// one incremental hash per algorithm announced, compared once the body has ended. Not thread-safe: one feeder.
+/// one incremental hash per algorithm announced, compared once the body has ended. One feeder; the lock only orders
+/// a late append or comparison against a dispose from the thread that abandons the body.
 /// </summary>
 internal sealed class BodyDigest : IDisposable
 {
     private readonly List<ExpectedDigest> _expected;
     private readonly IncrementalHash? _sha256;
     private readonly IncrementalHash? _sha512;
+    private readonly Lock _lock = new();
+    private bool _disposed;
 
     private BodyDigest(List<ExpectedDigest> expected)
     {
@@ -112,17 +115,35 @@ internal sealed class BodyDigest : IDisposable
 
     public void Append(ReadOnlySpan<byte> bytes)
     {
-        _sha256?.AppendData(bytes);
-        _sha512?.AppendData(bytes);
+        lock (_lock)
+        {
+            if (!_disposed)
+            {
+                _sha256?.AppendData(bytes);
+                _sha512?.AppendData(bytes);
+            }
+        }
     }
 
-    /// <summary>After the last byte: the first digest the body does not match, or null when it matches them all.</summary>
+    /// <summary>
+    /// After the last byte: the first digest the body does not match, or null when it matches them all. Once disposed
+    /// (the body was abandoned meanwhile) nothing was verified, so the first digest is answered: never stored unchecked.
+    /// </summary>
     public ExpectedDigest? Mismatch()
     {
         Span<byte> sha256 = stackalloc byte[32];
         Span<byte> sha512 = stackalloc byte[64];
-        _sha256?.GetHashAndReset(sha256);
-        _sha512?.GetHashAndReset(sha512);
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return _expected[0];
+            }
+
+            _sha256?.GetHashAndReset(sha256);
+            _sha512?.GetHashAndReset(sha512);
+        }
+
         foreach (var digest in _expected)
         {
             var actual = digest.Algorithm == DigestAlgorithm.Sha256 ? sha256 : sha512;
@@ -137,8 +158,12 @@ internal sealed class BodyDigest : IDisposable
 
     public void Dispose()
     {
-        _sha256?.Dispose();
-        _sha512?.Dispose();
+        lock (_lock)
+        {
+            _disposed = true;
+            _sha256?.Dispose();
+            _sha512?.Dispose();
+        }
     }
 }
 
