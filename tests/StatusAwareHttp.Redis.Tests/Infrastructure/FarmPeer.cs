@@ -10,7 +10,8 @@ namespace StatusAwareHttp.Redis.Tests.Infrastructure;
 /// </summary>
 public sealed class FarmPeer : IAsyncDisposable
 {
-    public static readonly TimeSpan Patience = PeerProcess.Patience;
+    /// <summary>How long the farm tests wait for what an instance does to the origin or Redis.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     private readonly PeerProcess _process;
 
@@ -67,7 +68,7 @@ public sealed class FarmPeer : IAsyncDisposable
     /// <summary>Tells the instance a command: <c>get &lt;url&gt; &lt;n&gt;</c> makes n concurrent GETs.</summary>
     public Task SendAsync(string line) => _process.SendLineAsync(line);
 
-    /// <summary>Waits (at most <see cref="Patience"/>) for a line matching <paramref name="match"/>, said before or after the call.</summary>
+    /// <summary>Waits (at most <see cref="PeerProcess.Patience"/>) for a line matching <paramref name="match"/>, said before or after the call.</summary>
     public Task<string> WaitForAsync(Func<string, bool> match, int count = 1) => _process.WaitForAsync(match, count);
 
     /// <summary>Waits for the answer to the <paramref name="n"/>-th command: (succeeded, failed, milliseconds).</summary>
