@@ -41,7 +41,8 @@ internal static class StatusHandlingPipeline
                 options.Redirects,
                 services.GetRequiredService<RedirectMetrics>().For(clientName),
                 loggerFactory.CreateLogger<RedirectHandler>(),
-                options.SensitiveHeaders));
+                options.SensitiveHeaders,
+                options.Cache.MaxQueryContentBytes));
         }
 
         // 4. Authentication (401): outside the cache, so the cache sees the credentials it partitions by.
@@ -71,7 +72,8 @@ internal static class StatusHandlingPipeline
                 services.GetRequiredKeyedService<ClientRetryState>(clientName).Configure(options.Retries),
                 services.GetRequiredService<TimeProvider>(),
                 services.GetRequiredService<RetryMetrics>().For(clientName),
-                loggerFactory.CreateLogger<RetryHandler>()));
+                loggerFactory.CreateLogger<RetryHandler>(),
+                options.Cache.MaxQueryContentBytes));
         }
 
         // 7. Errors and the 505 fallback: innermost, next to the primary handler, so a 505 to HTTP/2 is sent again as

@@ -15,9 +15,11 @@ internal sealed class RedirectHandler : DelegatingHandler
     private readonly ILogger _logger;
 
     private readonly string[] _sensitiveHeaders;
+    private readonly long _maxQueryContentBytes;
 
-    public RedirectHandler(RedirectOptions options, RedirectMetrics metrics, ILogger logger, IEnumerable<string>? sensitiveHeaders = null)
+    public RedirectHandler(RedirectOptions options, RedirectMetrics metrics, ILogger logger, IEnumerable<string>? sensitiveHeaders = null, long maxQueryContentBytes = 64 * 1024)
     {
+        _maxQueryContentBytes = maxQueryContentBytes;
         _sensitiveHeaders = sensitiveHeaders is null ? StatusAwareHttp.Internal.SensitiveHeaderNames.Defaults : [.. sensitiveHeaders];
         _options = options;
         _metrics = metrics;
@@ -26,6 +28,11 @@ internal sealed class RedirectHandler : DelegatingHandler
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        if (NeedsQueryContent(request))
+        {
+            return SendQueryAsync(request, async: true, cancellationToken);
+        }
+
         // A response already there that is no redirect (a cache hit) goes back as the inner task: no state machine.
         var first = base.SendAsync(request, cancellationToken);
         return first.IsCompletedSuccessfully && !RedirectPolicy.IsFollowedStatus(first.Result.StatusCode)
@@ -35,7 +42,29 @@ internal sealed class RedirectHandler : DelegatingHandler
 
     /// <summary><see cref="HttpClient.Send(HttpRequestMessage)"/>: the same loop, each hop sent synchronously.</summary>
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        SyncPath.Result(SendCoreAsync(request, Task.FromResult(base.Send(request, cancellationToken)), async: false, cancellationToken));
+        NeedsQueryContent(request)
+            ? SyncPath.Result(SendQueryAsync(request, async: false, cancellationToken))
+            : SyncPath.Result(SendCoreAsync(request, Task.FromResult(base.Send(request, cancellationToken)), async: false, cancellationToken));
+
+    /// <summary>
+    /// RFC 10008 §2.5: a 301, 302, 307 or 308 to a query repeats it with its content; a one-shot stream is read once for
+    /// that, within <c>Cache.MaxQueryContentBytes</c> (beyond it, or of unknown length, the 3xx is handed back).
+    /// </summary>
+    private static bool NeedsQueryContent(HttpRequestMessage request) => QueryRequests.IsQuery(request) && !RequestBody.CanResend(request.Content);
+
+    private async Task<HttpResponseMessage> SendQueryAsync(HttpRequestMessage request, bool async, CancellationToken cancellationToken)
+    {
+        var content = await QueryContent.ReadAsync(request, _maxQueryContentBytes, async, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await SendCoreAsync(request, Next(request, async, cancellationToken), async, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The caller's content object goes back on the request (unless a 303 dropped the content).
+            content?.Restore(request);
+        }
+    }
 
     private Task<HttpResponseMessage> Next(HttpRequestMessage request, bool async, CancellationToken cancellationToken) =>
         async ? base.SendAsync(request, cancellationToken) : Task.FromResult(base.Send(request, cancellationToken));
