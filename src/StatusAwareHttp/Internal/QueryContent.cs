@@ -27,28 +27,29 @@ internal sealed class QueryContent : ByteArrayContent
 
     /// <summary>
     /// Makes the content of a query <paramref name="request"/> a <see cref="QueryContent"/>, read once, unless it is one
-    /// already; null when it cannot be read within <paramref name="maxBytes"/> without changing what is sent: a
-    /// <c>Content-Length</c> over the bound, or a one-shot stream of unknown length (it is then sent as it is).
+    /// already (a handler outside read it); null when it cannot be read within <paramref name="maxBytes"/> without
+    /// changing what is sent: a <c>Content-Length</c> over the bound, or a one-shot stream of unknown length (it is then
+    /// sent as it is). <see cref="Reading.Made"/> tells whether this call made it, and so is the one to restore the caller's content.
     /// </summary>
     /// <exception cref="HttpRequestException">A stream that does not hold the bytes its <c>Content-Length</c> announces.</exception>
-    public static async ValueTask<QueryContent?> ReadAsync(HttpRequestMessage request, long maxBytes, bool async, CancellationToken cancellationToken)
+    public static async ValueTask<Reading> ReadAsync(HttpRequestMessage request, long maxBytes, bool async, CancellationToken cancellationToken)
     {
         var content = request.Content;
         if (content is QueryContent already)
         {
-            return already;
+            return new(already, Made: false);
         }
 
         if (content is null)
         {
-            return null;
+            return default;
         }
 
         var announced = content.Headers.ContentLength;
         var resendable = RequestBody.CanResend(content);
         if (announced > maxBytes || (announced is null && !resendable))
         {
-            return null;
+            return default;
         }
 
         using var buffer = new BoundedStream(maxBytes);
@@ -66,7 +67,7 @@ internal sealed class QueryContent : ByteArrayContent
         catch (BoundedStream.FullException) when (resendable)
         {
             // Serialised content (JSON) longer than the bound: it is sent as it is, serialised again.
-            return null;
+            return default;
         }
         catch (BoundedStream.FullException)
         {
@@ -81,7 +82,7 @@ internal sealed class QueryContent : ByteArrayContent
         var query = new QueryContent(buffer.ToArray(), content);
         CopyHeaders(content.Headers, query.Headers);
         request.Content = query;
-        return query;
+        return new(query, Made: true);
     }
 
     /// <summary>A new content with the same bytes and headers, for a request of its own (a background revalidation).</summary>
@@ -93,11 +94,26 @@ internal sealed class QueryContent : ByteArrayContent
     }
 
     /// <summary>Puts the caller's content back on <paramref name="request"/> when this one stands for it.</summary>
-    public void Restore(HttpRequestMessage request)
+    private void Restore(HttpRequestMessage request)
     {
         if (Original is { } original && ReferenceEquals(request.Content, this))
         {
             request.Content = original;
+        }
+    }
+
+    /// <summary>What <see cref="ReadAsync"/> gives: the content read (null when it could not be), and whether that call made it.</summary>
+    /// <param name="Content">The content read, or null.</param>
+    /// <param name="Made">Whether the call made it (else a handler outside did, and restores the caller's content).</param>
+    internal readonly record struct Reading(QueryContent? Content, bool Made)
+    {
+        /// <summary>Puts the caller's content back on <paramref name="request"/> when this call replaced it.</summary>
+        public void Restore(HttpRequestMessage request)
+        {
+            if (Made)
+            {
+                Content!.Restore(request);
+            }
         }
     }
 

@@ -20,9 +20,10 @@ internal sealed partial class CachingHandler
             return await BypassAsync(request, uri, async, cancellationToken).ConfigureAwait(false);
         }
 
-        var content = await QueryContent.ReadAsync(request, _context.Options.MaxQueryContentBytes, async, cancellationToken).ConfigureAwait(false);
+        var read = await QueryContent.ReadAsync(request, _context.Options.MaxQueryContentBytes, async, cancellationToken).ConfigureAwait(false);
         try
         {
+            var content = read.Content;
             var digest = content is null ? null : QueryKey.Digest(
                 content.Bytes,
                 Joined(content.Headers.NonValidated, "Content-Type"),
@@ -41,7 +42,7 @@ internal sealed partial class CachingHandler
         finally
         {
             // The caller's request is left as it came: with its own content object.
-            content?.Restore(request);
+            read.Restore(request);
         }
     }
 

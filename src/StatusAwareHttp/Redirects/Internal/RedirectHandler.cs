@@ -62,7 +62,7 @@ internal sealed class RedirectHandler : DelegatingHandler
         finally
         {
             // The caller's content object goes back on the request (unless a 303 dropped the content).
-            content?.Restore(request);
+            content.Restore(request);
         }
     }
 

@@ -24,7 +24,7 @@ internal sealed partial class RetryHandler
         finally
         {
             // The caller's request is left with its own content object.
-            content?.Restore(request);
+            content.Restore(request);
         }
     }
 }
