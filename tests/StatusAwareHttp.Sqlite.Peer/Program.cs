@@ -9,7 +9,7 @@ using StatusAwareHttp;
 
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: peer get|write|churn|lifetime|hold|dispose-held|post-churn <file> ...");
+    Console.Error.WriteLine("usage: peer get|query|write|churn|lifetime|hold|dispose-held|post-churn <file> ...");
     return 2;
 }
 
@@ -48,6 +48,19 @@ switch (job)
             var age = response.Headers.Age is { } a ? ((long)a.TotalSeconds).ToString(CultureInfo.InvariantCulture) : "-";
             var status = response.Headers.TryGetValues("Cache-Status", out var values) ? string.Join(", ", values) : "-";
             Console.WriteLine($"{(int)response.StatusCode}|{age}|{status}|{await response.Content.ReadAsStringAsync()}");
+            return 0;
+        }
+
+    case "query":
+        // query <file> <url> <content type> <content>: one QUERY (RFC 10008); prints status, Cache-Status and the body.
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Query, new Uri(args[2]))
+            {
+                Content = new StringContent(args[4], System.Text.Encoding.UTF8, args[3]),
+            };
+            using var response = await client.SendAsync(request);
+            var status = response.Headers.TryGetValues("Cache-Status", out var values) ? string.Join(", ", values) : "-";
+            Console.WriteLine($"{(int)response.StatusCode}|{status}|{await response.Content.ReadAsStringAsync()}");
             return 0;
         }
 
