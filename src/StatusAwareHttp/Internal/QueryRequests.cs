@@ -3,7 +3,8 @@ namespace StatusAwareHttp.Internal;
 /// <summary>
 /// Which requests are queries (RFC 10008): a QUERY, safe (RFC 9110 §9.2.1) and idempotent (§9.2.2) by definition
 /// (RFC 10008 §2), and a POST the application marked as one (per request with
-/// <see cref="HttpCacheRequestExtensions.MarkAsQuery"/>). A POST is never a query without that mark. Pure.
+/// <see cref="HttpCacheRequestExtensions.MarkAsQuery"/>, or by a <see cref="CacheRule.PostIsQuery"/> rule, which the
+/// cache turns into the same mark on the request, so the handlers inside it see it). A POST is never a query without that mark. Pure.
 /// </summary>
 internal static class QueryRequests
 {
@@ -21,18 +22,15 @@ internal static class QueryRequests
     public static bool IsMarked(HttpRequestMessage request) =>
         s_anyMarked && request.Options.TryGetValue(MarkKey, out var marked) && marked;
 
+    /// <summary>Whether the application said, one way or the other, whether <paramref name="request"/> is a query.</summary>
+    public static bool HasMark(HttpRequestMessage request) => s_anyMarked && request.Options.TryGetValue(MarkKey, out _);
+
     /// <summary>Marks (or unmarks) <paramref name="request"/> as a query.</summary>
     public static void Mark(HttpRequestMessage request, bool isQuery)
     {
-        if (isQuery)
-        {
-            s_anyMarked = true;
-        }
-
-        if (isQuery || s_anyMarked)
-        {
-            request.Options.Set(MarkKey, isQuery);
-        }
+        // Unmarking is kept too (a rule then leaves the request alone), so the flag is set either way.
+        s_anyMarked = true;
+        request.Options.Set(MarkKey, isQuery);
     }
 
     /// <summary>

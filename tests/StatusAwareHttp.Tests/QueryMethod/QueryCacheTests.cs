@@ -245,4 +245,32 @@ public sealed class QueryCacheTests
         Assert.Equal(1, server.CountFor("/search"));
         Assert.Equal("""{"q":"s"}""", server.Requests[0].BodyText);
     }
+
+    [Fact]
+    public async Task A_URL_rule_makes_the_POSTs_it_matches_queries_and_leaves_other_POSTs_unsafe()
+    {
+        var time = Time();
+        await using var server = await LoopbackServer.StartAsync(app =>
+        {
+            MapSearch(app, time, "/graphql");
+            MapSearch(app, time, "/orders");
+        });
+        await using var client = Client(time, o => o.Cache.Rules.Add(new CacheRule { PathPrefix = "/graphql", PostIsQuery = true }));
+        HttpRequestMessage Post(string path) =>
+            new(HttpMethod.Post, server.Url(path)) { Content = new StringContent("""{"query":"{ me }"}""", Encoding.UTF8, "application/json") };
+
+        (await client.Client.SendAsync(Post("/graphql"))).Dispose();
+        using var hit = await client.Client.SendAsync(Post("/graphql"));
+        Assert.StartsWith("StatusAwareHttp; hit", Status(hit), StringComparison.Ordinal);
+
+        // The rule's opt-in can be taken back per request.
+        using var unmarked = await client.Client.SendAsync(Post("/graphql").MarkAsQuery(false));
+        Assert.Null(Status(unmarked));
+
+        (await client.Client.SendAsync(Post("/orders"))).Dispose();
+        using var notCached = await client.Client.SendAsync(Post("/orders"));
+        Assert.Null(Status(notCached));
+        Assert.Equal(2, server.CountFor("/graphql"));
+        Assert.Equal(2, server.CountFor("/orders"));
+    }
 }

@@ -36,4 +36,25 @@ public sealed class QueryOptionsTests
 
         Assert.Equal(1024, provider.GetRequiredService<IOptionsMonitor<StatusHandlingOptions>>().Get(TestClient.Name).Cache.MaxQueryContentBytes);
     }
+
+    [Theory]
+    [InlineData(true, null, false, true)]
+    [InlineData(true, 60, false, true)]
+    [InlineData(true, null, true, true)]
+    [InlineData(false, null, false, false)]
+    [InlineData(true, 60, true, false)]
+    public void A_rule_may_have_PostIsQuery_as_its_only_effect(bool postIsQuery, int? lifetimeSeconds, bool noStore, bool valid)
+    {
+        var services = new ServiceCollection();
+        services.AddHttpClient("v").AddStatusHandling(o => o.Cache.Rules.Add(new CacheRule
+        {
+            PathPrefix = "/graphql",
+            PostIsQuery = postIsQuery,
+            Lifetime = lifetimeSeconds is { } s ? TimeSpan.FromSeconds(s) : null,
+            NoStore = noStore,
+        }));
+        using var provider = services.BuildServiceProvider();
+        var failure = Record.Exception(() => provider.GetRequiredService<IOptionsMonitor<StatusHandlingOptions>>().Get("v"));
+        Assert.Equal(valid, failure is null);
+    }
 }

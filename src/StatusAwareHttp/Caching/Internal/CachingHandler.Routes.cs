@@ -19,7 +19,7 @@ internal sealed partial class CachingHandler
     }
 
     /// <summary>The way of <paramref name="request"/>, and its absolute URI (null for a request that passes through).</summary>
-    private static Route Classify(HttpRequestMessage request, out Uri? uri)
+    private Route Classify(HttpRequestMessage request, out Uri? uri)
     {
         uri = request.RequestUri;
         var method = request.Method;
@@ -38,6 +38,12 @@ internal sealed partial class CachingHandler
         if (method == HttpMethod.Head)
         {
             return Route.Head;
+        }
+
+        if (method == HttpMethod.Post && _context.Rules.Match(uri) is { PostIsQuery: true } && !QueryRequests.HasMark(request))
+        {
+            // A URL rule makes this POST a query: marked on the request, so the retries inside treat it as one too.
+            QueryRequests.Mark(request, isQuery: true);
         }
 
         if (QueryRequests.IsQuery(request))
