@@ -1,8 +1,12 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using StatusAwareHttp.Tests.Infrastructure;
 using static StatusAwareHttp.Tests.Caching.CacheTest;
 using static StatusAwareHttp.Tests.QueryMethod.QueryOrigin;
@@ -272,5 +276,38 @@ public sealed class QueryCacheTests
         Assert.Null(Status(notCached));
         Assert.Equal(2, server.CountFor("/graphql"));
         Assert.Equal(2, server.CountFor("/orders"));
+    }
+
+    [Fact]
+    public async Task Cache_metrics_and_the_span_show_the_QUERY_method()
+    {
+        var time = Time();
+        await using var server = await LoopbackServer.StartAsync(app => MapSearch(app, time));
+        await using var client = Client(time);
+        using var lookups = new MetricCollector<long>(client.Services.GetRequiredService<IMeterFactory>(), "StatusAwareHttp", "statusawarehttp.cache.lookups");
+        using var root = new ActivitySource("QueryCacheTests");
+        var stopped = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = _ => true,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        ActivityTraceId trace;
+        using (var test = root.StartActivity("test")!)
+        {
+            trace = test.TraceId;
+            (await client.Client.SendAsync(Query(server.Url("/search"), """{"q":"m"}"""))).Dispose();
+            (await client.Client.SendAsync(Query(server.Url("/search"), """{"q":"m"}"""))).Dispose();
+        }
+
+        Assert.Equal(
+            [("miss", "QUERY"), ("hit", "QUERY")],
+            lookups.GetMeasurementSnapshot().Select(m => ((string)m.Tags["outcome"]!, (string)m.Tags["http.request.method"]!)));
+        var ours = stopped.Where(a => a.TraceId == trace && a.Source.Name == "StatusAwareHttp").ToList();
+        Assert.Equal(2, ours.Count);
+        Assert.All(ours, span => Assert.Equal("QUERY", span.TagObjects.First(t => t.Key == "http.request.method").Value));
     }
 }

@@ -184,7 +184,7 @@ internal sealed partial class CachingHandler : DelegatingHandler
             }
 
             var miss = variants is { Count: > 0 } ? ForwardReason.VaryMiss : ForwardReason.UriMiss;
-            _context.Metrics.Lookup(CacheOutcome.Miss);
+            _context.Metrics.Lookup(CacheOutcome.Miss, request.Method);
             if (_context.Logger.IsEnabled(LogLevel.Debug))
             {
                 Log.Miss(_context.Logger, UriRedaction.Redact(uri), CacheStatus.Text(miss));
