@@ -310,4 +310,35 @@ public sealed class QueryCacheTests
         Assert.Equal(2, ours.Count);
         Assert.All(ours, span => Assert.Equal("QUERY", span.TagObjects.First(t => t.Key == "http.request.method").Value));
     }
+
+    [Fact]
+    public async Task Within_stale_while_revalidate_a_QUERY_is_served_stale_and_revalidated_in_the_background_with_its_content()
+    {
+        var time = Time();
+        var version = 1;
+        await using var server = await LoopbackServer.StartAsync(app => app.MapMethods("/swr", ["QUERY"], async (HttpContext c) =>
+        {
+            using var reader = new StreamReader(c.Request.Body);
+            var text = await reader.ReadToEndAsync();
+            c.Response.Headers.Date = Http(time.GetUtcNow());
+            c.Response.Headers.CacheControl = "max-age=10, stale-while-revalidate=60";
+            await c.Response.WriteAsync($"v{Volatile.Read(ref version)} {text}");
+        }));
+        await using var client = Client(time);
+        using var stream = StreamQuery(server.Url("/swr"), """{"q":"w"}""");
+        (await client.Client.SendAsync(stream)).Dispose();
+
+        time.Advance(TimeSpan.FromSeconds(20));
+        Volatile.Write(ref version, 2);
+        using var stale = await client.Client.SendAsync(Query(server.Url("/swr"), """{"q":"w"}"""));
+        Assert.Equal("""v1 {"q":"w"}""", await Body(stale));
+        await WaitUntil(() => server.CountFor("/swr") == 2, "the background revalidation reached the origin");
+
+        var background = server.Requests[^1];
+        Assert.Equal(("QUERY", """{"q":"w"}""", "application/json; charset=utf-8"), (background.Method, background.BodyText, background.Header("Content-Type")));
+        await State(client).WhenRevalidationsIdleAsync();
+        using var fresh = await client.Client.SendAsync(Query(server.Url("/swr"), """{"q":"w"}"""));
+        Assert.Equal("""v2 {"q":"w"}""", await Body(fresh));
+        Assert.StartsWith("StatusAwareHttp; hit", Status(fresh), StringComparison.Ordinal);
+    }
 }
