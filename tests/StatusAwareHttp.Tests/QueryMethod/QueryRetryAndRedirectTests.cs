@@ -58,6 +58,31 @@ public sealed class QueryRetryAndRedirectTests
     }
 
     [Fact]
+    public async Task A_connection_dropped_before_the_answer_to_a_QUERY_is_retried_with_the_whole_content()
+    {
+        var calls = 0;
+        await using var server = await LoopbackServer.StartAsync(app => app.MapMethods("/drop", ["QUERY"], async (HttpContext c) =>
+        {
+            using var reader = new StreamReader(c.Request.Body, Encoding.UTF8);
+            var text = await reader.ReadToEndAsync();
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                c.Abort();
+                return;
+            }
+
+            await c.Response.WriteAsync("got " + text);
+        }));
+        await using var client = FastRetries();
+
+        using var response = await client.Client.SendAsync(StreamQuery(server.Url("/drop"), """{"q":"again"}"""));
+
+        Assert.Equal("""got {"q":"again"}""", await Body(response));
+        Assert.Equal(2, server.CountFor("/drop"));
+        Assert.All(server.Requests, r => Assert.Equal("""{"q":"again"}""", r.BodyText));
+    }
+
+    [Fact]
     public async Task A_503_to_a_QUERY_is_retried_without_the_cache_too_and_a_stream_of_unknown_length_is_not()
     {
         await using var server = await LoopbackServer.StartAsync(app =>
