@@ -1,11 +1,11 @@
 using System.Globalization;
 
-namespace StatusAwareHttp.Testing.Peer;
+namespace StatusAwareHttp.TestPeer;
 
 /// <summary>
 /// What the peer says for the test: one line <c>#key=value</c>, or <c>#key</c> alone for a signal, on stdout among the
 /// logs (the console logger's lines never start with '#'). The test side reads them with <c>PeerLines</c>
-/// (tests/StatusAwareHttp.Testing). Lines from concurrent tasks are written whole, one at a time, and flushed.
+/// (tests/StatusAwareHttp.TestSupport). Lines from concurrent tasks are written whole, one at a time, and flushed.
 /// </summary>
 internal static class PeerOutput
 {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace StatusAwareHttp.Testing.Peer.Sqlite;
+namespace StatusAwareHttp.TestPeer.Sqlite;
 
 /// <summary>The ways an app on the SQLite store starts and ends: disposed (sync, async, by a host), or not at all.</summary>
 internal static class LifetimeJobs

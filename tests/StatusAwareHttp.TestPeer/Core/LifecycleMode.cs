@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace StatusAwareHttp.Testing.Peer.Core;
+namespace StatusAwareHttp.TestPeer.Core;
 
 /// <summary>
 /// An app's whole life with one store registration, for the start-up and shutdown tests:

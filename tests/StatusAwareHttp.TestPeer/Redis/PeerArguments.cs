@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace StatusAwareHttp.Testing.Peer.Redis;
+namespace StatusAwareHttp.TestPeer.Redis;
 
 /// <summary>The peer's <c>key=value</c> arguments.</summary>
 internal sealed class PeerArguments

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace StatusAwareHttp.Testing.Peer.Redis;
+namespace StatusAwareHttp.TestPeer.Redis;
 
 /// <summary>One instance of a farm: warms up with one GET, then runs the GETs it is told on stdin until stdin ends.</summary>
 internal static class FarmMode

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace StatusAwareHttp.Testing.Peer.Core;
+namespace StatusAwareHttp.TestPeer.Core;
 
 /// <summary>
 /// A fresh app instance with <c>UseDistributedHttpCache()</c> on Redis and the default options, which makes one GET and

@@ -4,8 +4,8 @@ using System.Text;
 namespace StatusAwareHttp.Tests.Infrastructure;
 
 /// <summary>
-/// A run of the peer program (tests/StatusAwareHttp.Testing.Peer), a process of its own started as
-/// <c>dotnet StatusAwareHttp.Testing.Peer.dll &lt;mode&gt; args...</c>: an app instance on the same SQLite file, the
+/// A run of the peer program (tests/StatusAwareHttp.TestPeer), a process of its own started as
+/// <c>dotnet StatusAwareHttp.TestPeer.dll &lt;mode&gt; args...</c>: an app instance on the same SQLite file, the
 /// same Redis, or an app's whole life for its exit code and stderr. Its stdout and stderr are read in the background,
 /// and the test waits on the lines it says (<see cref="PeerLines"/>: <c>#key=value</c> among the logs), never on a
 /// fixed delay. Every wait ends after <see cref="Patience"/> with the lines so far in the message.
@@ -96,16 +96,16 @@ public sealed class PeerProcess : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Gets the path of the built peer program (tests/StatusAwareHttp.Testing.Peer beside the running test project).</summary>
+    /// <summary>Gets the path of the built peer program (tests/StatusAwareHttp.TestPeer beside the running test project).</summary>
     public static string DllPath()
     {
-        // tests/<test project>/bin/<Configuration>/<tfm>/ -> tests/StatusAwareHttp.Testing.Peer/bin/<Configuration>/<tfm>/
+        // tests/<test project>/bin/<Configuration>/<tfm>/ -> tests/StatusAwareHttp.TestPeer/bin/<Configuration>/<tfm>/
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var tfm = here.Name;
         var configuration = here.Parent!.Name;
         var tests = here.Parent.Parent!.Parent!.Parent!.FullName;
-        var path = Path.Combine(tests, "StatusAwareHttp.Testing.Peer", "bin", configuration, tfm, "StatusAwareHttp.Testing.Peer.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException("build tests/StatusAwareHttp.Testing.Peer first", path);
+        var path = Path.Combine(tests, "StatusAwareHttp.TestPeer", "bin", configuration, tfm, "StatusAwareHttp.TestPeer.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("build tests/StatusAwareHttp.TestPeer first", path);
     }
 
     /// <summary>Writes a line to the peer's stdin.</summary>

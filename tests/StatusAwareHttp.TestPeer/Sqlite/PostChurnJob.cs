@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace StatusAwareHttp.Testing.Peer.Sqlite;
+namespace StatusAwareHttp.TestPeer.Sqlite;
 
 /// <summary>
 /// GETs and POSTs (invalidations) on a set of URLs, on the file other processes churn too. Each exchange is said

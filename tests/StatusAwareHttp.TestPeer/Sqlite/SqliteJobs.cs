@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace StatusAwareHttp.Testing.Peer.Sqlite;
+namespace StatusAwareHttp.TestPeer.Sqlite;
 
 /// <summary>
 /// The SQLite store's jobs: the peer opens the same cache file as the test process, through the public registration

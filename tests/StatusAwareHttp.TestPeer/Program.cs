@@ -1,5 +1,5 @@
 // The second process of the tests: an app instance of its own, started by the tests through PeerProcess
-// (tests/StatusAwareHttp.Testing) as "dotnet StatusAwareHttp.Testing.Peer.dll <mode> args...". It registers its client
+// (tests/StatusAwareHttp.TestSupport) as "dotnet StatusAwareHttp.TestPeer.dll <mode> args...". It registers its client
 // through the public API, as an app would, and says what the test needs as "#key=value" lines (or "#key" alone, a
 // signal) on stdout, among its logs (PeerOutput.cs). Stderr gets only what the runtime writes of an unhandled
 // exception, which the start-up and exit tests assert is nothing.
@@ -24,13 +24,13 @@
 //                  [store=<distributed|memory>] [prewarm=<on|off>]  #ready=<ms of the warm-up GET>; then per stdin line
 //                                                                 "get <url> <n>": #got=<ok> <failed> <ms>, #error per failure
 // exit             redis= dispose=<using|await-using|host> [request=<url|none>]   #status (with a request), #exited
-using StatusAwareHttp.Testing.Peer.Core;
-using StatusAwareHttp.Testing.Peer.Redis;
-using StatusAwareHttp.Testing.Peer.Sqlite;
+using StatusAwareHttp.TestPeer.Core;
+using StatusAwareHttp.TestPeer.Redis;
+using StatusAwareHttp.TestPeer.Sqlite;
 
 if (args.Length == 0)
 {
-    await Console.Error.WriteLineAsync("usage: StatusAwareHttp.Testing.Peer <mode> args... (the modes are listed in Program.cs)");
+    await Console.Error.WriteLineAsync("usage: StatusAwareHttp.TestPeer <mode> args... (the modes are listed in Program.cs)");
     return 2;
 }
 

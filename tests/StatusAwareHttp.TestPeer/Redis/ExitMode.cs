@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace StatusAwareHttp.Testing.Peer.Redis;
+namespace StatusAwareHttp.TestPeer.Redis;
 
 /// <summary>
 /// An app's life with <c>UseRedisCoordination</c> from start to exit, as the docs write it: services disposed by

@@ -1,4 +1,4 @@
-namespace StatusAwareHttp.Testing.Peer.Redis;
+namespace StatusAwareHttp.TestPeer.Redis;
 
 /// <summary>The Redis coordination's modes, whose arguments are <c>key=value</c> (<see cref="PeerArguments"/>).</summary>
 internal static class RedisModes
