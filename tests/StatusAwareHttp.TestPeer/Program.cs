@@ -39,7 +39,7 @@ return mode switch
 {
     "distributed-get" => await DistributedGetMode.RunAsync(rest),
     "lifecycle" => await LifecycleMode.RunAsync(rest),
-    "get" or "write" or "churn" or "lifetime" or "hold" or "dispose-held" or "post-churn" => await SqliteJobs.RunAsync(mode, rest),
+    "get" or "query" or "write" or "churn" or "lifetime" or "hold" or "dispose-held" or "post-churn" => await SqliteJobs.RunAsync(mode, rest),
     "farm" or "exit" => await RedisModes.RunAsync(mode, rest),
     _ => await UnknownAsync(mode),
 };

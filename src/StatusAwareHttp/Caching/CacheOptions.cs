@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace StatusAwareHttp;
 
 /// <summary>
-/// Options of the HTTP cache (RFC 9111): a private cache of GET responses, partitioned by credentials, revalidated
+/// Options of the HTTP cache (RFC 9111): a private cache of GET and QUERY (RFC 10008) responses, partitioned by credentials, revalidated
 /// with conditional requests (304), with RFC 5861 <c>stale-while-revalidate</c> and <c>stale-if-error</c>.
 /// </summary>
 /// <remarks>
@@ -34,6 +34,16 @@ public sealed class CacheOptions
     /// </summary>
     [Range(0.0, 2147483591.0)]
     public long MaxEntryBytes { get; set; } = 4L * 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets the largest request content of a QUERY (RFC 10008), or of a POST marked as a query, that is read
+    /// into memory to key its response (§2.7: the key incorporates a SHA-256 of the content) and to send it again on a
+    /// retry or a redirect. Content announcing a longer <c>Content-Length</c>, or a stream of unknown length, is sent
+    /// unchanged and its response is not stored. Default: 64 KiB (65536). Range: 0 to 16 MiB (16777216); with 0 no
+    /// QUERY response with content is stored.
+    /// </summary>
+    [Range(0.0, 16777216.0)]
+    public long MaxQueryContentBytes { get; set; } = 64L * 1024;
 
     /// <summary>
     /// Gets or sets the fraction of the time since <c>Last-Modified</c> that a response without explicit freshness

@@ -40,6 +40,9 @@ internal static class SqliteJobs
             case "get":
                 await GetAsync(client, new Uri(args[1]));
                 return 0;
+            case "query":
+                await QueryAsync(client, new Uri(args[1]), args[2], args[3]);
+                return 0;
             case "write":
                 await WriteAsync(client, store, new Uri(args[1]), args[2], int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture));
                 return 0;
@@ -58,6 +61,16 @@ internal static class SqliteJobs
         using var response = await client.GetAsync(url);
         PeerOutput.Say("status", (int)response.StatusCode);
         PeerOutput.Say("age", response.Headers.Age is { } age ? ((long)age.TotalSeconds).ToString(CultureInfo.InvariantCulture) : "-");
+        PeerOutput.Say("cache-status", response.Headers.TryGetValues("Cache-Status", out var values) ? string.Join(", ", values) : "-");
+        PeerOutput.Say("body", await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>One QUERY (RFC 10008) with <paramref name="content"/> of <paramref name="type"/>; says its status, Cache-Status and body.</summary>
+    private static async Task QueryAsync(HttpClient client, Uri url, string type, string content)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Query, url) { Content = new StringContent(content, System.Text.Encoding.UTF8, type) };
+        using var response = await client.SendAsync(request);
+        PeerOutput.Say("status", (int)response.StatusCode);
         PeerOutput.Say("cache-status", response.Headers.TryGetValues("Cache-Status", out var values) ? string.Join(", ", values) : "-");
         PeerOutput.Say("body", await response.Content.ReadAsStringAsync());
     }

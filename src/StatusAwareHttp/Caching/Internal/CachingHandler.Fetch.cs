@@ -47,7 +47,7 @@ internal sealed partial class CachingHandler
             {
                 if (exchange.CountMiss)
                 {
-                    _context.Metrics.Lookup(CacheOutcome.Miss);
+                    _context.Metrics.Lookup(CacheOutcome.Miss, exchange.Request.Method);
                 }
 
                 return joined;
@@ -141,7 +141,7 @@ internal sealed partial class CachingHandler
 
         if (exchange.CountMiss)
         {
-            _context.Metrics.Lookup(CacheOutcome.Miss);
+            _context.Metrics.Lookup(CacheOutcome.Miss, exchange.Request.Method);
         }
 
         if (stale is not null && _context.Logger.IsEnabled(LogLevel.Debug))

@@ -52,7 +52,8 @@ internal static class StatusHandlingPipeline
                 services.GetRequiredService<RedirectMetrics>().For(clientName),
                 loggerFactory.CreateLogger<RedirectHandler>(),
                 options.SensitiveHeaders,
-                deprecation));
+                deprecation,
+                options.Cache.MaxQueryContentBytes));
         }
 
         // 4. Deprecation notices (RFC 9745, RFC 8594): inside the redirects, so each hop is judged under its own route
@@ -92,7 +93,8 @@ internal static class StatusHandlingPipeline
                 services.GetRequiredKeyedService<ClientRetryState>(clientName).Configure(options.Retries),
                 services.GetRequiredService<TimeProvider>(),
                 services.GetRequiredService<RetryMetrics>().For(clientName),
-                loggerFactory.CreateLogger<RetryHandler>()));
+                loggerFactory.CreateLogger<RetryHandler>(),
+                options.Cache.MaxQueryContentBytes));
         }
 
         // 8. Errors and the 505 fallback: innermost, next to the primary handler, so a 505 to HTTP/2 is sent again as
