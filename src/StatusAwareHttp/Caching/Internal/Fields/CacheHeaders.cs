@@ -60,7 +60,7 @@ internal static class CacheHeaders
     public static bool IsConditionalOrRange(HttpRequestHeaders headers) => FieldNames.AnyOf(headers.NonValidated, s_conditionalOrRange);
 
     /// <summary>
-    /// The response's <c>Cache-Control</c> read from its header lines as <see cref="ResponseFields.Parse(int, IReadOnlyList{KeyValuePair{string, string}})"/>
+    /// The response's <c>Cache-Control</c> read from its header lines as <see cref="ResponseFields.Parse(int, IReadOnlyList{KeyValuePair{string, string}}, DateTimeOffset)"/>
     /// reads it from the lines <see cref="Capture(HttpResponseMessage, DateTimeOffset)"/> keeps, without capturing them; false when that cannot be told this
     /// way (a field name that is not a token, or <c>Connection</c> naming <c>Cache-Control</c>).
     /// </summary>
