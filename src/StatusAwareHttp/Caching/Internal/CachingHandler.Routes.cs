@@ -4,7 +4,8 @@ namespace StatusAwareHttp.Caching.Internal;
 
 /// <summary>
 /// Which way a request goes through the cache (RFC 9111 §4, §4.4): a GET is looked up, a HEAD may freshen what is
-/// stored, an unsafe method invalidates, anything else (and a caller's own conditional or range GET) passes through.
+/// stored, an unsafe method invalidates, a range GET may be answered from a stored 200, anything else (and a caller's own
+/// conditional GET) passes through.
 /// </summary>
 internal sealed partial class CachingHandler
 {
@@ -12,6 +13,7 @@ internal sealed partial class CachingHandler
     {
         PassThrough,
         Get,
+        Range,
         Head,
         Unsafe,
     }
@@ -29,8 +31,14 @@ internal sealed partial class CachingHandler
 
         if (method == HttpMethod.Get)
         {
-            // §4.3.2 is the origin's business: a caller's own conditional (or range) request passes through untouched.
-            return CacheHeaders.IsConditionalOrRange(request.Headers) ? Route.PassThrough : Route.Get;
+            // §4.3.2 is the origin's business: a caller's own conditional request passes through untouched; a range
+            // request with no precondition but If-Range may be answered from a stored 200 (RFC 9110 §14.2).
+            if (!CacheHeaders.IsConditionalOrRange(request.Headers))
+            {
+                return Route.Get;
+            }
+
+            return request.Headers.NonValidated.Contains("Range") ? Route.Range : Route.PassThrough;
         }
 
         if (method == HttpMethod.Head)

@@ -62,7 +62,7 @@ internal sealed partial class CachingHandler : DelegatingHandler
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var route = Classify(request, out var uri);
-        if (route != Route.Get && RefuseOffline(request) is { } offline)
+        if (route is not (Route.Get or Route.Range) && RefuseOffline(request) is { } offline)
         {
             return Task.FromResult(offline);
         }
@@ -70,6 +70,7 @@ internal sealed partial class CachingHandler : DelegatingHandler
         return (route, uri) switch
         {
             (Route.Get, { } absolute) => SendGet(request, absolute, async: true, cancellationToken),
+            (Route.Range, { } absolute) => SendRangeAsync(request, absolute, async: true, cancellationToken),
             (Route.Head, { } absolute) => SendHeadAsync(request, absolute, async: true, cancellationToken),
             (Route.Unsafe, { } absolute) => SendUnsafeAsync(request, absolute, async: true, cancellationToken),
             _ => base.SendAsync(request, cancellationToken),
@@ -79,7 +80,7 @@ internal sealed partial class CachingHandler : DelegatingHandler
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var route = Classify(request, out var uri);
-        if (route != Route.Get && RefuseOffline(request) is { } offline)
+        if (route is not (Route.Get or Route.Range) && RefuseOffline(request) is { } offline)
         {
             return offline;
         }
@@ -87,6 +88,7 @@ internal sealed partial class CachingHandler : DelegatingHandler
         var task = (route, uri) switch
         {
             (Route.Get, { } absolute) => SendGet(request, absolute, async: false, cancellationToken),
+            (Route.Range, { } absolute) => SendRangeAsync(request, absolute, async: false, cancellationToken),
             (Route.Head, { } absolute) => SendHeadAsync(request, absolute, async: false, cancellationToken),
             (Route.Unsafe, { } absolute) => SendUnsafeAsync(request, absolute, async: false, cancellationToken),
             _ => null,
