@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -44,6 +45,23 @@ public sealed class CacheRangeTests
             return Results.Bytes(s_content, "application/octet-stream", enableRangeProcessing: true, entityTag: new EntityTagHeaderValue("\"w1\"", isWeak: true));
         });
     });
+
+    /// <summary>An origin of <c>/doc</c> whose representation (and strong ETag) is <paramref name="version"/>'s current value.</summary>
+    private static Task<LoopbackServer> StartVersioned(FakeTimeProvider time, StrongBox<int> version) => LoopbackServer.StartAsync(app =>
+        app.MapGet("/doc", (HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "max-age=600";
+            context.Response.Headers.Date = Http(time.GetUtcNow());
+            var v = version.Value;
+            return Results.Bytes(Version(v), "application/octet-stream", enableRangeProcessing: true, entityTag: new EntityTagHeaderValue($"\"v{v}\""));
+        }));
+
+    private static byte[] Version(int v)
+    {
+        var bytes = new byte[Size];
+        new Random(v).NextBytes(bytes);
+        return bytes;
+    }
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, Uri uri, string? range, string? ifRange = null)
     {
@@ -202,32 +220,22 @@ public sealed class CacheRangeTests
         Assert.Empty(server.Requests);
     }
 
-    // Nothing usable stored: the range request goes to the origin as it came, and its 206 is not stored.
+    // A stale stored 200: the range request goes to the origin as it came.
     [Fact]
-    public async Task Without_a_usable_stored_200_the_range_goes_to_the_origin()
+    public async Task A_stale_stored_200_sends_the_range_to_the_origin()
     {
         var time = Time();
         await using var server = await StartOrigin(time);
         await using var client = Client(time);
         var uri = server.Url("file");
-
-        for (var i = 0; i < 2; i++)
-        {
-            using var response = await SendAsync(client.Client, uri, "bytes=0-9");
-            Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
-            Assert.Equal(Sha(s_content[..10]), Sha(await response.Content.ReadAsByteArrayAsync()));
-        }
-
-        Assert.Equal(2, server.CountFor("/file"));
-        Assert.All(server.Requests, r => Assert.Equal("bytes=0-9", r.Header("Range")));
-
-        // Stored, then stale: the range goes to the origin again.
         (await SendAsync(client.Client, uri, range: null)).Dispose();
         time.Advance(TimeSpan.FromSeconds(601));
         server.ClearRequests();
+
         using var stale = await SendAsync(client.Client, uri, "bytes=0-9");
         Assert.Equal(HttpStatusCode.PartialContent, stale.StatusCode);
-        Assert.Single(server.Requests);
+        Assert.Equal(Sha(s_content[..10]), Sha(await stale.Content.ReadAsByteArrayAsync()));
+        Assert.Equal("bytes=0-9", Assert.Single(server.Requests).Header("Range"));
     }
 
     // §14.2: a range unit the cache does not know is the origin's to read: the request goes there as it came.
@@ -244,5 +252,146 @@ public sealed class CacheRangeTests
         using var response = await SendAsync(client.Client, uri, "items=0-1");
         Assert.Equal("items=0-1", Assert.Single(server.Requests).Header("Range"));
         Assert.DoesNotContain("hit", Status(response) ?? string.Empty, StringComparison.Ordinal);
+    }
+
+    // RFC 9111 §3.3-3.4: 206 parts with a strong validator are stored and combined; a range they hold is served from
+    // them; a range partly held fetches only the missing middle, with one Range and If-Range; never the whole GET.
+    [Fact]
+    public async Task Parts_are_stored_combined_and_a_missing_middle_fetched_with_one_range()
+    {
+        var time = Time();
+        await using var server = await StartOrigin(time);
+        await using var client = Client(time);
+        var uri = server.Url("file");
+
+        (await SendAsync(client.Client, uri, "bytes=0-99")).Dispose(); // stored as a part
+        using (var held = await SendAsync(client.Client, uri, "bytes=10-49"))
+        {
+            Assert.Equal(HttpStatusCode.PartialContent, held.StatusCode);
+            Assert.Equal("bytes 10-49/100000", Header(held, "Content-Range"));
+            Assert.Equal(Sha(s_content[10..50]), Sha(await held.Content.ReadAsByteArrayAsync()));
+            Assert.StartsWith("StatusAwareHttp; hit", Status(held), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(1, server.CountFor("/file"));
+        (await SendAsync(client.Client, uri, "bytes=200-299")).Dispose(); // a second part
+        server.ClearRequests();
+
+        using (var combined = await SendAsync(client.Client, uri, "bytes=0-299"))
+        {
+            Assert.Equal(HttpStatusCode.PartialContent, combined.StatusCode);
+            Assert.Equal("bytes 0-299/100000", Header(combined, "Content-Range"));
+            Assert.Equal("300", Header(combined, "Content-Length"));
+            Assert.Equal((await OriginAnswer(uri, "bytes=0-299")).Sha, Sha(await combined.Content.ReadAsByteArrayAsync()));
+            Assert.Equal("StatusAwareHttp; fwd=partial; fwd-status=206; ttl=600; stored", Status(combined));
+        }
+
+        var fetch = server.Requests[0];
+        Assert.Equal("bytes=100-199", fetch.Header("Range")); // only the missing middle
+        Assert.Equal("\"v1\"", fetch.Header("If-Range"));
+        server.ClearRequests();
+
+        using (var again = await SendAsync(client.Client, uri, "bytes=0-299"))
+        {
+            Assert.Equal(Sha(s_content[..300]), Sha(await again.Content.ReadAsByteArrayAsync()));
+        }
+
+        Assert.Empty(server.Requests);
+
+        // Parts never answer a GET of the whole representation.
+        using var whole = await SendAsync(client.Client, uri, range: null);
+        Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+        Assert.Equal(Sha(s_content), Sha(await whole.Content.ReadAsByteArrayAsync()));
+        Assert.Single(server.Requests);
+    }
+
+    // §3.3: once every byte is held, the parts are a complete 200 that answers a plain GET from storage.
+    [Fact]
+    public async Task Parts_that_hold_every_byte_become_a_complete_200()
+    {
+        var time = Time();
+        await using var server = await StartOrigin(time);
+        await using var client = Client(time);
+        var uri = server.Url("file");
+
+        (await SendAsync(client.Client, uri, "bytes=0-49999")).Dispose();
+        (await SendAsync(client.Client, uri, "bytes=50000-")).Dispose();
+        server.ClearRequests();
+
+        using var whole = await SendAsync(client.Client, uri, range: null);
+        Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+        Assert.Equal(Sha(s_content), Sha(await whole.Content.ReadAsByteArrayAsync()));
+        Assert.Equal("100000", Header(whole, "Content-Length"));
+        Assert.Null(Header(whole, "Content-Range"));
+        Assert.Null(Header(whole, "StatusAwareHttp-Parts"));
+        Assert.StartsWith("StatusAwareHttp; hit", Status(whole), StringComparison.Ordinal);
+        Assert.Empty(server.Requests);
+    }
+
+    // §3.4: parts of another validator are never combined: the newer part replaces the stored ones.
+    [Fact]
+    public async Task A_part_with_another_validator_replaces_the_stored_parts()
+    {
+        var time = Time();
+        var version = new StrongBox<int>(1);
+        await using var server = await StartVersioned(time, version);
+        await using var client = Client(time);
+        var uri = server.Url("doc");
+
+        (await SendAsync(client.Client, uri, "bytes=0-99")).Dispose(); // v1
+        version.Value = 2;
+        time.Advance(TimeSpan.FromSeconds(601)); // stale: the next range goes to the origin as it came
+        (await SendAsync(client.Client, uri, "bytes=200-299")).Dispose(); // v2 replaces
+        server.ClearRequests();
+
+        using var response = await SendAsync(client.Client, uri, "bytes=0-299");
+        Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+        Assert.Equal(Sha(Version(2)[..300]), Sha(await response.Content.ReadAsByteArrayAsync()));
+        var fetch = Assert.Single(server.Requests);
+        Assert.Equal("bytes=0-199", fetch.Header("Range")); // 0-99 of v1 is not held for v2
+        Assert.Equal("\"v2\"", fetch.Header("If-Range"));
+    }
+
+    // §13.1.5: the representation changed since the parts were stored: the origin's 200 answers the range request
+    // and replaces the parts.
+    [Fact]
+    public async Task A_changed_representation_answers_with_the_origins_200()
+    {
+        var time = Time();
+        var version = new StrongBox<int>(1);
+        await using var server = await StartVersioned(time, version);
+        await using var client = Client(time);
+        var uri = server.Url("doc");
+
+        (await SendAsync(client.Client, uri, "bytes=0-99")).Dispose();
+        version.Value = 2;
+        using var response = await SendAsync(client.Client, uri, "bytes=0-199");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Sha(Version(2)), Sha(await response.Content.ReadAsByteArrayAsync()));
+        server.ClearRequests();
+
+        // The new representation replaced the parts: a plain GET is served from storage.
+        using var whole = await SendAsync(client.Client, uri, range: null);
+        Assert.Equal(Sha(Version(2)), Sha(await whole.Content.ReadAsByteArrayAsync()));
+        Assert.StartsWith("StatusAwareHttp; hit", Status(whole), StringComparison.Ordinal);
+        Assert.Empty(server.Requests);
+    }
+
+    // §3.4: a 206 with a weak validator only is never stored: each range goes to the origin.
+    [Fact]
+    public async Task A_weak_only_206_is_never_stored()
+    {
+        var time = Time();
+        await using var server = await StartOrigin(time);
+        await using var client = Client(time);
+        var uri = server.Url("weak");
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await SendAsync(client.Client, uri, "bytes=0-9");
+            Assert.Equal(Sha(s_content[..10]), Sha(await response.Content.ReadAsByteArrayAsync()));
+        }
+
+        Assert.Equal(2, server.CountFor("/weak"));
     }
 }

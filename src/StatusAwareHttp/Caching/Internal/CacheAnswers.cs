@@ -50,10 +50,11 @@ internal sealed class CacheAnswers
     }
 
     /// <summary>
-    /// RFC 9111 §4, RFC 9110 §14.2: a usable stored 200 answering a range request without going forward: one range as
-    /// a 206 (§15.3.7), or a 416 when no range is within it (§15.5.17); counted as a hit like <see cref="Hit"/>.
+    /// RFC 9111 §4, §3.3, RFC 9110 §14.2: a usable stored 200 (or stored parts) answering a range request without going
+    /// forward: one range (<paramref name="bytes"/>) as a 206 (§15.3.7), or a 416 when no range is within the
+    /// representation (§15.5.17); counted as a hit like <see cref="Hit"/>, or shown with <paramref name="cacheStatus"/>.
     /// </summary>
-    public HttpResponseMessage RangeHit(HttpCacheEntry entry, HttpRequestMessage request, Uri uri, LookupDecision decision, RangeDecision range)
+    public HttpResponseMessage RangeHit(HttpCacheEntry entry, HttpRequestMessage request, Uri uri, LookupDecision decision, RangeDecision range, ReadOnlyMemory<byte> bytes, string? cacheStatus = null)
     {
         _context.Metrics.Lookup(decision.Action == LookupAction.Fresh ? CacheOutcome.Hit : CacheOutcome.Stale);
         HttpResponseMessage response;
@@ -64,7 +65,7 @@ internal sealed class CacheAnswers
                 Log.RangeHit(_context.Logger, UriRedaction.Redact(uri), range.First, range.Last, range.Length);
             }
 
-            response = CacheHeaders.ToPartialResponse(entry, request, range);
+            response = CacheHeaders.ToPartialResponse(entry, request, range, bytes);
         }
         else
         {
@@ -77,7 +78,7 @@ internal sealed class CacheAnswers
         }
 
         response.Headers.TryAddWithoutValidation("Age", CacheHeaders.AgeValue(decision.Age));
-        response.Headers.TryAddWithoutValidation(CacheStatus.FieldName, CacheStatus.WithStoreDetail(_context.Status.Hit(decision.TimeToLive), entry.StoreDetail));
+        response.Headers.TryAddWithoutValidation(CacheStatus.FieldName, cacheStatus ?? CacheStatus.WithStoreDetail(_context.Status.Hit(decision.TimeToLive), entry.StoreDetail));
         return response;
     }
 

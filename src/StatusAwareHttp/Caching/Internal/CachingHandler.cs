@@ -164,6 +164,12 @@ internal sealed partial class CachingHandler : DelegatingHandler
         var (request, uri) = (lookup.Request, lookup.Uri);
         var found = variants;
         var entry = _variants.Select(key, uri, ref variants, request.Headers);
+        if (entry is { StatusCode: 206 })
+        {
+            // RFC 9111 §3.3: stored parts never answer a request for the whole representation; its 200 replaces them.
+            entry = null;
+        }
+
         if (key is null && found is not null && variants is null)
         {
             // An unreadable entry found without a key string: removed now that there is one.

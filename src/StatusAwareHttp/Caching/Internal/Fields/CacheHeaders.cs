@@ -293,19 +293,20 @@ internal static class CacheHeaders
     }
 
     /// <summary>
-    /// RFC 9110 §15.3.7.1: a 206 of one range of a stored 200, with the stored header lines but its framing
-    /// (<c>Content-Length</c>, <c>Content-Range</c>) made for the range; <paramref name="range"/> is within the body.
+    /// RFC 9110 §15.3.7.1: a 206 of one range (<paramref name="bytes"/>) of a stored 200 or of stored parts, with the
+    /// stored header lines but its framing (<c>Content-Length</c>, <c>Content-Range</c>) made for the range.
     /// </summary>
-    public static HttpResponseMessage ToPartialResponse(HttpCacheEntry entry, HttpRequestMessage request, RangeDecision range)
+    public static HttpResponseMessage ToPartialResponse(HttpCacheEntry entry, HttpRequestMessage request, RangeDecision range, ReadOnlyMemory<byte> bytes)
     {
-        var content = new ReadOnlyMemoryContent(entry.Body.Slice((int)range.First, (int)range.Count));
+        var content = new ReadOnlyMemoryContent(bytes);
         var response = new HttpResponseMessage(HttpStatusCode.PartialContent) { RequestMessage = request, Content = content };
         var (lines, targets) = (entry.Headers, entry.Parsed.Targets);
         for (var i = 0; i < lines.Count; i++)
         {
             var name = lines[i].Key;
             if (!string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase)
-                && !string.Equals(name, "Content-Range", StringComparison.OrdinalIgnoreCase))
+                && !string.Equals(name, "Content-Range", StringComparison.OrdinalIgnoreCase)
+                && !string.Equals(name, PartEntries.PartsField, StringComparison.OrdinalIgnoreCase))
             {
                 AddLine(response, content, name, lines[i].Value, targets[i]);
             }
