@@ -9,7 +9,7 @@ using StatusAwareHttp;
 
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: peer get|write|churn|lifetime|hold|dispose-held|post-churn <file> ...");
+    Console.Error.WriteLine("usage: peer get|get-range|write|churn|lifetime|hold|dispose-held|post-churn <file> ...");
     return 2;
 }
 
@@ -48,6 +48,20 @@ switch (job)
             var age = response.Headers.Age is { } a ? ((long)a.TotalSeconds).ToString(CultureInfo.InvariantCulture) : "-";
             var status = response.Headers.TryGetValues("Cache-Status", out var values) ? string.Join(", ", values) : "-";
             Console.WriteLine($"{(int)response.StatusCode}|{age}|{status}|{await response.Content.ReadAsStringAsync()}");
+            return 0;
+        }
+
+    case "get-range":
+        // get-range <file> <url> <range>: one GET with that Range; prints status, Content-Range, Cache-Status and the
+        // body's SHA-256.
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(args[2]));
+            request.Headers.TryAddWithoutValidation("Range", args[3]);
+            using var response = await client.SendAsync(request);
+            var range = response.Content.Headers.TryGetValues("Content-Range", out var ranges) ? string.Join(", ", ranges) : "-";
+            var status = response.Headers.TryGetValues("Cache-Status", out var values) ? string.Join(", ", values) : "-";
+            var sha = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(await response.Content.ReadAsByteArrayAsync()));
+            Console.WriteLine($"{(int)response.StatusCode}|{range}|{status}|{sha}");
             return 0;
         }
 
