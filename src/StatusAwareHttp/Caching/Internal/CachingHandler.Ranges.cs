@@ -77,7 +77,16 @@ internal sealed partial class CachingHandler
         if (entry is null || parts is not null)
         {
             // §3.3: the origin's 206 is kept as a part of its representation (a complete stored 200 is never replaced by one).
-            await KeepPartAsync(lookup, key, variants, entry, parts, response, requestTime, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await KeepPartAsync(lookup, key, variants, entry, parts, response, requestTime, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // The body broke while it was read: the caller gets the error it would have got reading it.
+                response.Dispose();
+                throw;
+            }
         }
 
         return response;
@@ -125,12 +134,25 @@ internal sealed partial class CachingHandler
         {
             // §13.1.5: the stored validator no longer holds: the whole new representation answers the range request,
             // and replaces the parts when it may be stored.
-            await KeepWholeAsync(lookup, key, variants, entry, response, requestTime, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await KeepWholeAsync(lookup, key, variants, entry, response, requestTime, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
+
             return response;
         }
 
-        var combined = await KeepPartAsync(lookup, key, variants, entry, parts, response, requestTime, cancellationToken).ConfigureAwait(false);
-        response.Dispose();
+        HttpCacheEntry? combined;
+        using (response)
+        {
+            combined = await KeepPartAsync(lookup, key, variants, entry, parts, response, requestTime, cancellationToken).ConfigureAwait(false);
+        }
+
         ReadOnlyMemory<byte> bytes;
         if (combined is { StatusCode: 200 })
         {
