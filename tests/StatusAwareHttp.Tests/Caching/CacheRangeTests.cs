@@ -394,4 +394,24 @@ public sealed class CacheRangeTests
 
         Assert.Equal(2, server.CountFor("/weak"));
     }
+
+    // A 206 cut short while the cache reads it to keep it: the caller gets the error reading it would have given,
+    // nothing is stored, and the next request goes to the origin again.
+    [Fact]
+    public async Task A_206_cut_short_is_an_error_and_not_stored()
+    {
+        var time = Time();
+        await using var server = RawBytesServer.Start(_ => RawBytesServer.Latin1(
+            "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 0-99/1000\r\nContent-Length: 100\r\nETag: \"x\"\r\n"
+            + "Cache-Control: max-age=60\r\n\r\n0123456789"));
+        await using var client = Client(time);
+        var uri = new Uri(server.BaseAddress, "cut");
+
+        for (var i = 0; i < 2; i++)
+        {
+            await Assert.ThrowsAnyAsync<HttpRequestException>(() => SendAsync(client.Client, uri, "bytes=0-99"));
+        }
+
+        Assert.Equal(2, server.Heads.Count);
+    }
 }
