@@ -302,6 +302,7 @@ public sealed class CacheRangeTests
         using var whole = await SendAsync(client.Client, uri, range: null);
         Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
         Assert.Equal(Sha(s_content), Sha(await whole.Content.ReadAsByteArrayAsync()));
+        Assert.StartsWith("StatusAwareHttp; fwd=partial; fwd-status=200", Status(whole), StringComparison.Ordinal); // RFC 9211 §2.2
         Assert.Single(server.Requests);
     }
 

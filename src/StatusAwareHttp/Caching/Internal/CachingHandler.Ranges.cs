@@ -169,7 +169,7 @@ internal sealed partial class CachingHandler
 
         // RFC 9211 §2.2: fwd=partial, the stored response was incomplete; what the origin sent was stored with it.
         var decision = CacheStrategy.Decide(combined, lookup.Directives, _context.Time.GetUtcNow(), _context.Heuristic);
-        var status = _context.Status.Forward("partial", 206, decision.TimeToLive, stored: true);
+        var status = _context.Status.Forward(ForwardReason.Partial, 206, decision.TimeToLive, stored: true);
         return _answers.RangeHit(combined, request, lookup.Uri, decision, wanted, bytes, status);
     }
 

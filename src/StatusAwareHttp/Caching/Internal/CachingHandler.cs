@@ -164,10 +164,11 @@ internal sealed partial class CachingHandler : DelegatingHandler
         var (request, uri) = (lookup.Request, lookup.Uri);
         var found = variants;
         var entry = _variants.Select(key, uri, ref variants, request.Headers);
+        var partial = false;
         if (entry is { StatusCode: 206 })
         {
             // RFC 9111 §3.3: stored parts never answer a request for the whole representation; its 200 replaces them.
-            entry = null;
+            (entry, partial) = (null, true);
         }
 
         if (key is null && found is not null && variants is null)
@@ -189,7 +190,7 @@ internal sealed partial class CachingHandler : DelegatingHandler
                 return Task.FromResult(_answers.OnlyIfCachedMiss(request, uri));
             }
 
-            var miss = variants is { Count: > 0 } ? ForwardReason.VaryMiss : ForwardReason.UriMiss;
+            var miss = partial ? ForwardReason.Partial : variants is { Count: > 0 } ? ForwardReason.VaryMiss : ForwardReason.UriMiss;
             _context.Metrics.Lookup(CacheOutcome.Miss);
             if (_context.Logger.IsEnabled(LogLevel.Debug))
             {
