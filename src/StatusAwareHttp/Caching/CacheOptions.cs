@@ -82,4 +82,19 @@ public sealed class CacheOptions
     /// <see langword="false"/>.
     /// </summary>
     public bool ServeStaleWhenUnreachable { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether a body read through the cache is checked, as it streams, against the
+    /// <c>sha-256</c> and <c>sha-512</c> digests of its <c>Content-Digest</c> and <c>Repr-Digest</c> fields (RFC 9530):
+    /// a body that does not match is never stored, and its reader gets an <see cref="IOException"/> naming the digest
+    /// at the end of the body. Default: <see langword="true"/> (a response without those fields costs nothing).
+    /// </summary>
+    public bool VerifyDigests { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the requests the cache sends to the origin ask for a digest of the
+    /// representation, <c>Want-Repr-Digest: sha-256=10, sha-512=3</c> (RFC 9530 §4), so that origins that can send
+    /// <c>Repr-Digest</c> do. Default: <see langword="false"/>.
+    /// </summary>
+    public bool WantReprDigest { get; set; }
 }

@@ -81,6 +81,11 @@ internal sealed partial class CachingHandler
     private async Task<HttpResponseMessage> ForwardAsync(CacheExchange exchange, bool async, CancellationToken cancellationToken)
     {
         exchange.Sent(_context.Time.GetUtcNow());
+        if (_context.Options.WantReprDigest)
+        {
+            Digests.Internal.DigestFields.AskForReprDigest(exchange.Request);
+        }
+
         HttpResponseMessage response;
         try
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using StatusAwareHttp.Deprecation.Internal;
 using StatusAwareHttp.Internal;
 
 namespace StatusAwareHttp.Redirects.Internal;
@@ -15,9 +16,16 @@ internal sealed class RedirectHandler : DelegatingHandler
     private readonly ILogger _logger;
 
     private readonly string[] _sensitiveHeaders;
+    private readonly DeprecationObserver? _deprecation;
 
-    public RedirectHandler(RedirectOptions options, RedirectMetrics metrics, ILogger logger, IEnumerable<string>? sensitiveHeaders = null)
+    /// <param name="options">The redirect rules.</param>
+    /// <param name="metrics">The redirect counters.</param>
+    /// <param name="logger">The redirect log.</param>
+    /// <param name="sensitiveHeaders">The credential headers dropped across origins.</param>
+    /// <param name="deprecation">What each hop's deprecation notice is handed to, before the hop is decided (see <see cref="DeprecationObserver"/>), or null.</param>
+    public RedirectHandler(RedirectOptions options, RedirectMetrics metrics, ILogger logger, IEnumerable<string>? sensitiveHeaders = null, DeprecationObserver? deprecation = null)
     {
+        _deprecation = deprecation;
         _sensitiveHeaders = sensitiveHeaders is null ? StatusAwareHttp.Internal.SensitiveHeaderNames.Defaults : [.. sensitiveHeaders];
         _options = options;
         _metrics = metrics;
@@ -28,9 +36,12 @@ internal sealed class RedirectHandler : DelegatingHandler
     {
         // A response already there that is no redirect (a cache hit) goes back as the inner task: no state machine.
         var first = base.SendAsync(request, cancellationToken);
-        return first.IsCompletedSuccessfully && !RedirectPolicy.IsFollowedStatus(first.Result.StatusCode)
-            ? first
-            : SendCoreAsync(request, first, async: true, cancellationToken);
+        if (first.IsCompletedSuccessfully && !RedirectPolicy.IsFollowedStatus(first.Result.StatusCode))
+        {
+            return _deprecation is null ? first : _deprecation.Observe(request, first);
+        }
+
+        return SendCoreAsync(request, first, async: true, cancellationToken);
     }
 
     /// <summary><see cref="HttpClient.Send(HttpRequestMessage)"/>: the same loop, each hop sent synchronously.</summary>
@@ -44,6 +55,7 @@ internal sealed class RedirectHandler : DelegatingHandler
     private async Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, Task<HttpResponseMessage> first, bool async, CancellationToken cancellationToken)
     {
         var response = await first.ConfigureAwait(false);
+        response = _deprecation?.Observe(request, response) ?? response;
         if (!RedirectPolicy.IsFollowedStatus(response.StatusCode) || request.RequestUri is not { IsAbsoluteUri: true } originalUri)
         {
             return response;
@@ -95,6 +107,7 @@ internal sealed class RedirectHandler : DelegatingHandler
             cancellationToken.ThrowIfCancellationRequested();
 
             response = await Next(request, async, cancellationToken).ConfigureAwait(false);
+            response = _deprecation?.Observe(request, response) ?? response;
             if (!RedirectPolicy.IsFollowedStatus(response.StatusCode))
             {
                 request.Options.Set(RedirectResponseExtensions.HopsKey, hops);
