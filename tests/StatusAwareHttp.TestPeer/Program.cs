@@ -12,6 +12,7 @@
 //                  [redis configuration]                          #status (when a url is given), #exited
 // SQLite (StatusAwareHttp.Sqlite), on the file <file>, with the test client's name "test":
 // get              <file> <url>                                   #status, #age ("-" without Age), #cache-status, #body
+// get-range        <file> <url> <range>                           #status, #content-range, #cache-status, #sha256 of the body
 // write            <file> <base url> <prefix> <count> <writers>   #ready, then on a line of stdin: #failed
 // churn            <file> <bytes>                                 #ready after the first write, then writes until killed
 // lifetime         <file> <base url> <using|await-using|host|return|exit>   #fetch-ms
@@ -39,7 +40,7 @@ return mode switch
 {
     "distributed-get" => await DistributedGetMode.RunAsync(rest),
     "lifecycle" => await LifecycleMode.RunAsync(rest),
-    "get" or "query" or "write" or "churn" or "lifetime" or "hold" or "dispose-held" or "post-churn" => await SqliteJobs.RunAsync(mode, rest),
+    "get" or "query" or "get-range" or "write" or "churn" or "lifetime" or "hold" or "dispose-held" or "post-churn" => await SqliteJobs.RunAsync(mode, rest),
     "farm" or "exit" => await RedisModes.RunAsync(mode, rest),
     _ => await UnknownAsync(mode),
 };

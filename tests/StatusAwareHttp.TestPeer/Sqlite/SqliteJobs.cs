@@ -43,6 +43,9 @@ internal static class SqliteJobs
             case "query":
                 await QueryAsync(client, new Uri(args[1]), args[2], args[3]);
                 return 0;
+            case "get-range":
+                await GetRangeAsync(client, new Uri(args[1]), args[2]);
+                return 0;
             case "write":
                 await WriteAsync(client, store, new Uri(args[1]), args[2], int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture));
                 return 0;
@@ -73,6 +76,18 @@ internal static class SqliteJobs
         PeerOutput.Say("status", (int)response.StatusCode);
         PeerOutput.Say("cache-status", response.Headers.TryGetValues("Cache-Status", out var values) ? string.Join(", ", values) : "-");
         PeerOutput.Say("body", await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>One GET with <c>Range</c>; says its status, Content-Range ("-" without one), Cache-Status and the body's SHA-256.</summary>
+    private static async Task GetRangeAsync(HttpClient client, Uri url, string range)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.TryAddWithoutValidation("Range", range);
+        using var response = await client.SendAsync(request);
+        PeerOutput.Say("status", (int)response.StatusCode);
+        PeerOutput.Say("content-range", response.Content.Headers.TryGetValues("Content-Range", out var ranges) ? string.Join(", ", ranges) : "-");
+        PeerOutput.Say("cache-status", response.Headers.TryGetValues("Cache-Status", out var values) ? string.Join(", ", values) : "-");
+        PeerOutput.Say("sha256", Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(await response.Content.ReadAsByteArrayAsync())));
     }
 
     /// <summary>

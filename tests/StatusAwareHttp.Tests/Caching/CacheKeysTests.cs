@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using StatusAwareHttp.Caching.Internal;
 using StatusAwareHttp.Internal;
+using StatusAwareHttp.Tests.Internal;
 
 namespace StatusAwareHttp.Tests.Caching;
 
@@ -170,7 +171,7 @@ public class CacheKeysTests
     [InlineData("Sun Nov  6 08:49:37 1994")] // ANSI C asctime() format
     public void Http_dates_in_all_three_formats(string value)
     {
-        Assert.True(HttpDate.TryParse(value, out var date));
+        Assert.True(HttpDate.TryParse(value, TestClock.Received, out var date));
         Assert.Equal(new DateTimeOffset(1994, 11, 6, 8, 49, 37, TimeSpan.Zero), date);
     }
 
@@ -179,7 +180,7 @@ public class CacheKeysTests
     [InlineData("-1")]
     [InlineData("yesterday")]
     [InlineData("")]
-    public void Invalid_http_dates_are_rejected(string value) => Assert.False(HttpDate.TryParse(value, out _));
+    public void Invalid_http_dates_are_rejected(string value) => Assert.False(HttpDate.TryParse(value, TestClock.Received, out _));
 
     private static HttpRequestMessage Request(string header, string value)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Time.Testing;
 using StatusAwareHttp.Caching.Internal;
+using StatusAwareHttp.Tests.Internal;
 
 namespace StatusAwareHttp.Tests.Caching;
 
@@ -116,7 +117,7 @@ public partial class CacheStrategyTests
     [Fact]
     public void Expires_without_Date_counts_from_the_receive_time()
     {
-        var response = ResponseFields.Parse(200, Lines($"Expires: {Http(s_date.AddSeconds(90))}"));
+        var response = ResponseFields.Parse(200, Lines($"Expires: {Http(s_date.AddSeconds(90))}"), TestClock.Received);
         Assert.Equal(TimeSpan.FromSeconds(90), CacheStrategy.FreshnessLifetime(response, s_date, s_heuristic));
     }
 
@@ -150,7 +151,7 @@ public partial class CacheStrategyTests
     [Fact]
     public void A_Date_in_the_future_gives_no_apparent_age()
     {
-        var response = ResponseFields.Parse(200, Lines($"Date: {Http(s_date.AddSeconds(100))}"));
+        var response = ResponseFields.Parse(200, Lines($"Date: {Http(s_date.AddSeconds(100))}"), TestClock.Received);
         Assert.Equal(TimeSpan.FromSeconds(10), CacheStrategy.CurrentAge(response, s_date, s_date, s_date.AddSeconds(10)));
     }
 
@@ -276,7 +277,7 @@ public partial class CacheStrategyTests
         new(status, Lines(Expand(headers, s_date) + "|Date: {D}".Replace("{D}", Http(s_date), StringComparison.Ordinal)), System.Text.Encoding.UTF8.GetBytes(body), s_date, s_date, []);
 
     internal static ResponseFields Response(int status, string headers) =>
-        ResponseFields.Parse(status, Lines(Expand(headers, s_date) + "|Date: " + Http(s_date)));
+        ResponseFields.Parse(status, Lines(Expand(headers, s_date) + "|Date: " + Http(s_date)), TestClock.Received);
 
     internal static CacheDirectives Request(string cacheControl)
     {

@@ -1,4 +1,5 @@
 using StatusAwareHttp.Caching.Internal;
+using StatusAwareHttp.Tests.Internal;
 
 namespace StatusAwareHttp.Tests.Caching;
 
@@ -51,9 +52,9 @@ public class HotPathSharingTests
     [Fact]
     public void Targets_are_shared_only_when_equal()
     {
-        var parsed = ResponseFields.Parse(200, [new("Content-Type", "text/plain"), new("ETag", "\"x\""), new("Age", "3")]);
-        var same = ResponseFields.Parse(200, [new("Content-Type", "text/html"), new("ETag", "\"y\""), new("Age", "1")]);
-        var other = ResponseFields.Parse(200, [new("ETag", "\"y\""), new("Content-Type", "text/html")]);
+        var parsed = ResponseFields.Parse(200, [new("Content-Type", "text/plain"), new("ETag", "\"x\""), new("Age", "3")], TestClock.Received);
+        var same = ResponseFields.Parse(200, [new("Content-Type", "text/html"), new("ETag", "\"y\""), new("Age", "1")], TestClock.Received);
+        var other = ResponseFields.Parse(200, [new("ETag", "\"y\""), new("Content-Type", "text/html")], TestClock.Received);
 
         Assert.Equal([HeaderTarget.Content, HeaderTarget.Response, HeaderTarget.Skip], parsed.Targets);
         Assert.Same(parsed.Targets, same.Targets);
@@ -63,8 +64,8 @@ public class HotPathSharingTests
     [Fact]
     public void Dates_and_length_read_back_as_parsed()
     {
-        var parsed = ResponseFields.Parse(200, [new("Date", "Sun, 06 Nov 1994 08:49:37 GMT"), new("Expires", "0"), new("Content-Length", "12")]);
-        var bare = ResponseFields.Parse(200, []);
+        var parsed = ResponseFields.Parse(200, [new("Date", "Sun, 06 Nov 1994 08:49:37 GMT"), new("Expires", "0"), new("Content-Length", "12")], TestClock.Received);
+        var bare = ResponseFields.Parse(200, [], TestClock.Received);
 
         Assert.Equal(new DateTimeOffset(1994, 11, 6, 8, 49, 37, TimeSpan.Zero), parsed.Date);
         Assert.True(parsed.HasExpires);

@@ -1,6 +1,7 @@
 using System.Reflection;
 using CsCheck;
 using StatusAwareHttp.Caching.Internal;
+using StatusAwareHttp.Tests.Internal;
 
 namespace StatusAwareHttp.Tests.Caching;
 
@@ -38,9 +39,9 @@ public class NotModifiedMergeTests
         var lines = CacheStrategyTests.Lines(update);
         var merged = CacheHeaders.Merge(stored, lines);
 
-        var updated = ResponseFields.Updated(ResponseFields.Parse(200, stored), lines, merged);
+        var updated = ResponseFields.Updated(ResponseFields.Parse(200, stored, TestClock.Received), lines, merged, TestClock.Received);
 
-        Assert.Equal(View(ResponseFields.Parse(200, merged)), View(updated));
+        Assert.Equal(View(ResponseFields.Parse(200, merged, TestClock.Received)), View(updated));
     }
 
     [Theory]
@@ -53,8 +54,8 @@ public class NotModifiedMergeTests
     public void The_validators_read_alone_are_those_a_parse_reads(string lines, string? etag, string? lastModified)
     {
         var update = CacheStrategyTests.Lines(lines);
-        ResponseFields.ReadValidators(update, out var readETag, out var readLastModified);
-        var parsed = ResponseFields.Parse(304, update);
+        ResponseFields.ReadValidators(update, TestClock.Received, out var readETag, out var readLastModified);
+        var parsed = ResponseFields.Parse(304, update, TestClock.Received);
 
         Assert.Equal(etag, readETag);
         Assert.Equal(lastModified is null ? null : DateTimeOffset.Parse(lastModified + "T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture), readLastModified);
@@ -100,7 +101,7 @@ public class NotModifiedMergeTests
         HttpCacheEntry Entry(int status, string lines)
         {
             var compact = StoredLines.Compact(CacheStrategyTests.Lines(lines));
-            return HttpCacheEntry.Create(ResponseFields.Parse(status, compact), compact, new byte[] { 1 }, time, time, []);
+            return HttpCacheEntry.Create(ResponseFields.Parse(status, compact, TestClock.Received), compact, new byte[] { 1 }, time, time, []);
         }
 
         var a = Entry(200, "Cache-Control: max-age=5|X-Shared: 1");
@@ -128,8 +129,8 @@ public class NotModifiedMergeTests
             {
                 var (stored, update) = pair;
                 var merged = CacheHeaders.Merge(stored, update);
-                var updated = ResponseFields.Updated(ResponseFields.Parse(200, stored), update, merged);
-                Assert.Equal(View(ResponseFields.Parse(200, merged)), View(updated));
+                var updated = ResponseFields.Updated(ResponseFields.Parse(200, stored, TestClock.Received), update, merged, TestClock.Received);
+                Assert.Equal(View(ResponseFields.Parse(200, merged, TestClock.Received)), View(updated));
                 Assert.Equal(stored.SequenceEqual(merged), CacheHeaders.MergeKeeps(stored, update));
             },
             seed: "0000000000000",

@@ -8,6 +8,7 @@ using StatusAwareHttp.Caching.Internal;
 using StatusAwareHttp.Downloads.Internal;
 using StatusAwareHttp.Errors.Internal;
 using StatusAwareHttp.Internal;
+using StatusAwareHttp.Tests.Internal;
 
 namespace StatusAwareHttp.Tests.Properties;
 
@@ -73,7 +74,7 @@ public sealed class ParserProperties
             .List[0, 8];
         Sample(Gen.Select(Gen.Int[100, 999], lines), pair =>
         {
-            var stored = ResponseFields.Parse(pair.Item1, pair.Item2);
+            var stored = ResponseFields.Parse(pair.Item1, pair.Item2, TestClock.Received);
 
             // A validator the library keeps can always be sent back as a request header.
             Assert.True(stored.ETag is null || HeaderText.IsSendable(stored.ETag));
@@ -148,13 +149,13 @@ public sealed class ParserProperties
     [Fact]
     public void HTTP_dates_parse_any_text_and_a_formatted_date_reads_back()
     {
-        Sample(s_headerText, text => _ = HttpDate.TryParse(text, out _));
+        Sample(s_headerText, text => _ = HttpDate.TryParse(text, TestClock.Received, out _));
 
         var dates = Gen.Long[DateTimeOffset.UnixEpoch.Ticks, new DateTimeOffset(9999, 1, 1, 0, 0, 0, TimeSpan.Zero).Ticks]
             .Select(ticks => new DateTimeOffset(ticks - (ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero));
         Sample(dates, date =>
         {
-            Assert.True(HttpDate.TryParse(HttpDate.Format(date), out var back));
+            Assert.True(HttpDate.TryParse(HttpDate.Format(date), TestClock.Received, out var back));
             Assert.Equal(date, back);
         });
     }

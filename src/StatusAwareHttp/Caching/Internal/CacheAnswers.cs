@@ -49,6 +49,39 @@ internal sealed class CacheAnswers
         return Serve(entry, request, decision.Age, _context.Status.Hit(decision.TimeToLive));
     }
 
+    /// <summary>
+    /// RFC 9111 §4, §3.3, RFC 9110 §14.2: a usable stored 200 (or stored parts) answering a range request without going
+    /// forward: one range (<paramref name="bytes"/>) as a 206 (§15.3.7), or a 416 when no range is within the
+    /// representation (§15.5.17); counted as a hit like <see cref="Hit"/>, or shown with <paramref name="cacheStatus"/>.
+    /// </summary>
+    public HttpResponseMessage RangeHit(HttpCacheEntry entry, HttpRequestMessage request, Uri uri, LookupDecision decision, RangeDecision range, ReadOnlyMemory<byte> bytes, string? cacheStatus = null)
+    {
+        _context.Metrics.Lookup(decision.Action == LookupAction.Fresh ? CacheOutcome.Hit : CacheOutcome.Stale, request.Method);
+        HttpResponseMessage response;
+        if (range.Action == RangeAction.Partial)
+        {
+            if (_context.Logger.IsEnabled(LogLevel.Debug))
+            {
+                Log.RangeHit(_context.Logger, UriRedaction.Redact(uri), range.First, range.Last, range.Length);
+            }
+
+            response = CacheHeaders.ToPartialResponse(entry, request, range, bytes);
+        }
+        else
+        {
+            if (_context.Logger.IsEnabled(LogLevel.Debug))
+            {
+                Log.RangeUnsatisfiable(_context.Logger, UriRedaction.Redact(uri), range.Length);
+            }
+
+            response = CacheHeaders.ToUnsatisfiableResponse(request, range);
+        }
+
+        response.Headers.TryAddWithoutValidation("Age", CacheHeaders.AgeValue(decision.Age));
+        response.Headers.TryAddWithoutValidation(CacheStatus.FieldName, cacheStatus ?? CacheStatus.WithStoreDetail(_context.Status.Hit(decision.TimeToLive), entry.StoreDetail));
+        return response;
+    }
+
     /// <summary>Serves <paramref name="entry"/> under an override, without contacting the origin, showing <paramref name="detail"/>.</summary>
     public HttpResponseMessage Overridden(HttpCacheEntry entry, HttpRequestMessage request, Uri uri, LookupDecision decision, string detail)
     {

@@ -41,7 +41,7 @@ internal sealed class CacheInvalidation
 
         var responseTime = _context.Time.GetUtcNow();
         var update = CacheHeaders.Capture(response, responseTime);
-        var answer = new OriginAnswer(200, update, StoreRefusal.None, requestTime, responseTime, ResponseFields.Parse(200, update));
+        var answer = new OriginAnswer(200, update, StoreRefusal.None, requestTime, responseTime, ResponseFields.Parse(200, update, responseTime));
         var terms = _context.Terms(_context.Rules.Match(uri), CacheDirectives.Empty, ForwardReason.Stale);
         var kept = new List<HttpCacheEntry>(variants.Count);
         var changed = false;

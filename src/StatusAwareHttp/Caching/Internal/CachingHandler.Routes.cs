@@ -5,7 +5,8 @@ namespace StatusAwareHttp.Caching.Internal;
 /// <summary>
 /// Which way a request goes through the cache (RFC 9111 §4, §4.4): a GET is looked up, and so is a query (RFC 10008
 /// §2.7: a QUERY, or a POST the application marked as one) by its content; a HEAD may freshen what is stored, an
-/// unsafe method invalidates, anything else (and a caller's own conditional or range GET or QUERY) passes through.
+/// unsafe method invalidates, a range GET may be answered from a stored 200, anything else (and a caller's own
+/// conditional GET or QUERY) passes through.
 /// </summary>
 internal sealed partial class CachingHandler
 {
@@ -13,6 +14,7 @@ internal sealed partial class CachingHandler
     {
         PassThrough,
         Get,
+        Range,
         Head,
         Unsafe,
         Query,
@@ -31,8 +33,14 @@ internal sealed partial class CachingHandler
 
         if (method == HttpMethod.Get)
         {
-            // §4.3.2 is the origin's business: a caller's own conditional (or range) request passes through untouched.
-            return CacheHeaders.IsConditionalOrRange(request.Headers) ? Route.PassThrough : Route.Get;
+            // §4.3.2 is the origin's business: a caller's own conditional request passes through untouched; a range
+            // request with no precondition but If-Range may be answered from a stored 200 (RFC 9110 §14.2).
+            if (!CacheHeaders.IsConditionalOrRange(request.Headers))
+            {
+                return Route.Get;
+            }
+
+            return request.Headers.NonValidated.Contains("Range") ? Route.Range : Route.PassThrough;
         }
 
         if (method == HttpMethod.Head)

@@ -62,7 +62,7 @@ internal sealed partial class CachingHandler : DelegatingHandler
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var route = Classify(request, out var uri);
-        if (route is not (Route.Get or Route.Query) && RefuseOffline(request) is { } offline)
+        if (route is not (Route.Get or Route.Query or Route.Range) && RefuseOffline(request) is { } offline)
         {
             return Task.FromResult(offline);
         }
@@ -70,6 +70,7 @@ internal sealed partial class CachingHandler : DelegatingHandler
         return (route, uri) switch
         {
             (Route.Get, { } absolute) => SendGet(request, absolute, async: true, cancellationToken),
+            (Route.Range, { } absolute) => SendRangeAsync(request, absolute, async: true, cancellationToken),
             (Route.Head, { } absolute) => SendHeadAsync(request, absolute, async: true, cancellationToken),
             (Route.Unsafe, { } absolute) => SendUnsafeAsync(request, absolute, async: true, cancellationToken),
             (Route.Query, { } absolute) => SendQueryAsync(request, absolute, async: true, cancellationToken),
@@ -80,7 +81,7 @@ internal sealed partial class CachingHandler : DelegatingHandler
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var route = Classify(request, out var uri);
-        if (route is not (Route.Get or Route.Query) && RefuseOffline(request) is { } offline)
+        if (route is not (Route.Get or Route.Query or Route.Range) && RefuseOffline(request) is { } offline)
         {
             return offline;
         }
@@ -88,6 +89,7 @@ internal sealed partial class CachingHandler : DelegatingHandler
         var task = (route, uri) switch
         {
             (Route.Get, { } absolute) => SendGet(request, absolute, async: false, cancellationToken),
+            (Route.Range, { } absolute) => SendRangeAsync(request, absolute, async: false, cancellationToken),
             (Route.Head, { } absolute) => SendHeadAsync(request, absolute, async: false, cancellationToken),
             (Route.Unsafe, { } absolute) => SendUnsafeAsync(request, absolute, async: false, cancellationToken),
             (Route.Query, { } absolute) => SendQueryAsync(request, absolute, async: false, cancellationToken),
@@ -164,6 +166,13 @@ internal sealed partial class CachingHandler : DelegatingHandler
         var (request, uri) = (lookup.Request, lookup.Uri);
         var found = variants;
         var entry = _variants.Select(key, uri, ref variants, request.Headers);
+        var partial = false;
+        if (entry is { StatusCode: 206 })
+        {
+            // RFC 9111 §3.3: stored parts never answer a request for the whole representation; its 200 replaces them.
+            (entry, partial) = (null, true);
+        }
+
         if (key is null && found is not null && variants is null)
         {
             // An unreadable entry found without a key string: removed now that there is one.
@@ -183,7 +192,7 @@ internal sealed partial class CachingHandler : DelegatingHandler
                 return Task.FromResult(_answers.OnlyIfCachedMiss(request, uri));
             }
 
-            var miss = variants is { Count: > 0 } ? ForwardReason.VaryMiss : ForwardReason.UriMiss;
+            var miss = partial ? ForwardReason.Partial : variants is { Count: > 0 } ? ForwardReason.VaryMiss : ForwardReason.UriMiss;
             _context.Metrics.Lookup(CacheOutcome.Miss, request.Method);
             if (_context.Logger.IsEnabled(LogLevel.Debug))
             {

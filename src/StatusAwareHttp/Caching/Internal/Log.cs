@@ -71,6 +71,12 @@ internal static partial class Log
     [LoggerMessage(221, LogLevel.Debug, "Not looking up a query to {Uri}: its content has no media type, or is over Cache.MaxQueryContentBytes ({MaxQueryContentBytes}) or of unknown length; sending it as it is.")]
     public static partial void QueryNotKeyed(ILogger logger, string uri, long maxQueryContentBytes);
 
+    [LoggerMessage(222, LogLevel.Debug, "Served bytes {First}-{Last} of {Length} of {Uri} from storage (206).")]
+    public static partial void RangeHit(ILogger logger, string uri, long first, long last, long length);
+
+    [LoggerMessage(223, LogLevel.Debug, "No range asked of {Uri} is within its {Length} stored bytes; answered 416 from storage.")]
+    public static partial void RangeUnsatisfiable(ILogger logger, string uri, long length);
+
     [LoggerMessage(290, LogLevel.Warning, "The farm coordination failed for {Uri}; this instance goes to the origin alone.")]
     public static partial void FarmLeaseFailed(ILogger logger, string uri, Exception exception);
 }

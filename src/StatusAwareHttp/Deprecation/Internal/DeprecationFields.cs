@@ -102,7 +102,9 @@ internal static class DeprecationFields
             return false;
         }
 
-        if (HttpDate.TryParse(value, out date))
+        // RFC 9110 §5.6.7: an RFC 850 two-digit year is read against the time it is received (the system clock here:
+        // GetDeprecation has no other).
+        if (HttpDate.TryParse(value, TimeProvider.System.GetUtcNow(), out date))
         {
             return true;
         }

@@ -45,9 +45,8 @@ internal static class RetryAfterParser
         }
 
         // HTTP-date (§5.6.7, any of its three formats): a time in the past means "now".
-        if (HttpDate.TryParse(value, out var date))
+        if (HttpDate.TryParse(value, now, out var date))
         {
-            date = FixTwoDigitYear(value, date, now);
             var wait = date - now;
             delay = wait <= TimeSpan.Zero ? TimeSpan.Zero : wait > MaxDelay ? MaxDelay : wait;
             return true;
@@ -67,22 +66,5 @@ internal static class RetryAfterParser
         }
 
         return text.Length > 0;
-    }
-
-    private static DateTimeOffset FixTwoDigitYear(string text, DateTimeOffset parsed, DateTimeOffset now)
-    {
-        // §5.6.7: a two-digit year more than 50 years in the future is taken as the most recent past year with those digits.
-        if (text.Contains('-', StringComparison.Ordinal))
-        {
-            var year = now.Year - (now.Year % 100) + (parsed.Year % 100);
-            if (year > now.Year + 50)
-            {
-                year -= 100;
-            }
-
-            return parsed.AddYears(year - parsed.Year);
-        }
-
-        return parsed;
     }
 }

@@ -21,6 +21,8 @@ internal static class CacheHeaders
 
     private static readonly string[] s_conditionalOrRange = ["If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since", "If-Range", "Range"];
 
+    private static readonly string[] s_conditional = ["If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since"];
+
     private static readonly string[] s_smallIntegers = Enumerable.Range(0, 128).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
 
     /// <summary>The request's <c>Cache-Control</c>, or <c>Pragma: no-cache</c> when it has none (RFC 7234 §5.4, kept for HTTP/1.0).</summary>
@@ -56,11 +58,35 @@ internal static class CacheHeaders
         return directives;
     }
 
+    /// <summary>
+    /// The request's <c>Range</c> (its lines joined as a list) and <c>If-Range</c> when it asks for a range under no
+    /// precondition but <c>If-Range</c> (RFC 9110 §13.2.2: then the answer without <c>Range</c> would be a 200, and a
+    /// stored response can answer it); <see langword="false"/> otherwise. Several <c>If-Range</c> lines are kept as
+    /// one value that matches nothing.
+    /// </summary>
+    public static bool TryReadRange(HttpRequestHeaders headers, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? range, out string? ifRange)
+    {
+        (range, ifRange) = (null, null);
+        var fields = headers.NonValidated;
+        if (!fields.TryGetValues("Range", out var ranges) || FieldNames.AnyOf(fields, s_conditional))
+        {
+            return false;
+        }
+
+        range = ranges.Count == 1 ? ranges.ToString() : string.Join(", ", ranges);
+        if (fields.TryGetValues("If-Range", out var conditions))
+        {
+            ifRange = conditions.Count == 1 ? conditions.ToString() : string.Empty;
+        }
+
+        return true;
+    }
+
     /// <summary>Whether the caller made the request conditional or partial itself (it then passes through untouched).</summary>
     public static bool IsConditionalOrRange(HttpRequestHeaders headers) => FieldNames.AnyOf(headers.NonValidated, s_conditionalOrRange);
 
     /// <summary>
-    /// The response's <c>Cache-Control</c> read from its header lines as <see cref="ResponseFields.Parse(int, IReadOnlyList{KeyValuePair{string, string}})"/>
+    /// The response's <c>Cache-Control</c> read from its header lines as <see cref="ResponseFields.Parse(int, IReadOnlyList{KeyValuePair{string, string}}, DateTimeOffset)"/>
     /// reads it from the lines <see cref="Capture(HttpResponseMessage, DateTimeOffset)"/> keeps, without capturing them; false when that cannot be told this
     /// way (a field name that is not a token, or <c>Connection</c> naming <c>Cache-Control</c>).
     /// </summary>
@@ -266,29 +292,66 @@ internal static class CacheHeaders
         return response;
     }
 
+    /// <summary>
+    /// RFC 9110 §15.3.7.1: a 206 of one range (<paramref name="bytes"/>) of a stored 200 or of stored parts, with the
+    /// stored header lines but its framing (<c>Content-Length</c>, <c>Content-Range</c>) made for the range.
+    /// </summary>
+    public static HttpResponseMessage ToPartialResponse(HttpCacheEntry entry, HttpRequestMessage request, RangeDecision range, ReadOnlyMemory<byte> bytes)
+    {
+        var content = new ReadOnlyMemoryContent(bytes);
+        var response = new HttpResponseMessage(HttpStatusCode.PartialContent) { RequestMessage = request, Content = content };
+        var (lines, targets) = (entry.Headers, entry.Parsed.Targets);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var name = lines[i].Key;
+            if (!string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase)
+                && !string.Equals(name, "Content-Range", StringComparison.OrdinalIgnoreCase)
+                && !string.Equals(name, PartEntries.PartsField, StringComparison.OrdinalIgnoreCase))
+            {
+                AddLine(response, content, name, lines[i].Value, targets[i]);
+            }
+        }
+
+        content.Headers.ContentLength = range.Count;
+        content.Headers.TryAddWithoutValidation("Content-Range", range.ContentRange);
+        return response;
+    }
+
+    /// <summary>RFC 9110 §15.5.17, §14.4: a 416 with <c>Content-Range: bytes */length</c> and no content.</summary>
+    public static HttpResponseMessage ToUnsatisfiableResponse(HttpRequestMessage request, RangeDecision range)
+    {
+        var content = new ByteArrayContent([]);
+        content.Headers.TryAddWithoutValidation("Content-Range", range.ContentRange);
+        return new HttpResponseMessage(HttpStatusCode.RequestedRangeNotSatisfiable) { RequestMessage = request, Content = content };
+    }
+
     /// <summary>Adds raw header lines to a response and its content, each where it belongs.</summary>
     public static void AddLines(HttpResponseMessage response, HttpContent content, IReadOnlyList<KeyValuePair<string, string>> lines, HeaderTarget[] targets)
     {
         for (var i = 0; i < lines.Count; i++)
         {
-            var (name, value) = (lines[i].Key, lines[i].Value);
-            switch (targets[i])
-            {
-                case HeaderTarget.Response:
-                    if (!response.Headers.TryAddWithoutValidation(name, value))
-                    {
-                        content.Headers.TryAddWithoutValidation(name, value);
-                    }
+            AddLine(response, content, lines[i].Key, lines[i].Value, targets[i]);
+        }
+    }
 
-                    break;
-                case HeaderTarget.Content:
-                    if (!content.Headers.TryAddWithoutValidation(name, value))
-                    {
-                        response.Headers.TryAddWithoutValidation(name, value);
-                    }
+    private static void AddLine(HttpResponseMessage response, HttpContent content, string name, string value, HeaderTarget target)
+    {
+        switch (target)
+        {
+            case HeaderTarget.Response:
+                if (!response.Headers.TryAddWithoutValidation(name, value))
+                {
+                    content.Headers.TryAddWithoutValidation(name, value);
+                }
 
-                    break;
-            }
+                break;
+            case HeaderTarget.Content:
+                if (!content.Headers.TryAddWithoutValidation(name, value))
+                {
+                    response.Headers.TryAddWithoutValidation(name, value);
+                }
+
+                break;
         }
     }
 

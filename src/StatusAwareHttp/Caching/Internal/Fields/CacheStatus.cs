@@ -57,6 +57,7 @@ internal sealed class CacheStatus
         ForwardReason.Request => "request",
         ForwardReason.UriMiss => "uri-miss",
         ForwardReason.VaryMiss => "vary-miss",
+        ForwardReason.Partial => "partial",
         _ => "stale",
     };
 

@@ -93,13 +93,17 @@ internal sealed class ResponseFields
     /// <summary>Gets, per header line, where it goes when the response is rebuilt (<c>Age</c> is replaced, so skipped).</summary>
     public HeaderTarget[] Targets { get; private set; }
 
-    public static ResponseFields Parse(HttpCacheEntry entry) => Parse(entry.StatusCode, entry.Headers);
+    public static ResponseFields Parse(HttpCacheEntry entry) => Parse(entry.StatusCode, entry.Headers, entry.ResponseTime);
 
-    public static ResponseFields Parse(int statusCode, IReadOnlyList<KeyValuePair<string, string>> headers)
+    /// <summary>
+    /// Parses a response's lines; <paramref name="received"/> is when the response arrived, the time an RFC 850 date's
+    /// two-digit year is read against (RFC 9110 §5.6.7).
+    /// </summary>
+    public static ResponseFields Parse(int statusCode, IReadOnlyList<KeyValuePair<string, string>> headers, DateTimeOffset received)
     {
         var result = new ResponseFields(statusCode);
         var targets = new HeaderTarget[headers.Count];
-        var state = default(LineState);
+        var state = new LineState { Received = received };
         for (var i = 0; i < headers.Count; i++)
         {
             var (name, value) = (headers[i].Key, headers[i].Value);
@@ -121,15 +125,15 @@ internal sealed class ResponseFields
     /// §4.3.4, §3.2: the parsed view of <paramref name="merged"/>, the lines <see cref="CacheHeaders.Merge"/> made of the
     /// lines <paramref name="stored"/> was parsed from and <paramref name="update"/>, without parsing the stored lines
     /// again: each field the update carries (and may update) is read from the update's lines, every other field is the
-    /// stored one. The same view <see cref="Parse(int, IReadOnlyList{KeyValuePair{string, string}})"/> gives of
+    /// stored one. The same view <see cref="Parse(int, IReadOnlyList{KeyValuePair{string, string}}, DateTimeOffset)"/> gives of
     /// <paramref name="merged"/> (each field read depends only on the lines of its own name, and the merged lines of a
     /// name are all stored ones or all the update's, in order).
     /// </summary>
-    public static ResponseFields Updated(ResponseFields stored, IReadOnlyList<KeyValuePair<string, string>> update, KeyValuePair<string, string>[] merged)
+    public static ResponseFields Updated(ResponseFields stored, IReadOnlyList<KeyValuePair<string, string>> update, KeyValuePair<string, string>[] merged, DateTimeOffset received)
     {
         if (stored.Unreadable is not null)
         {
-            return Parse(stored.StatusCode, merged);
+            return Parse(stored.StatusCode, merged, received);
         }
 
         var result = (ResponseFields)stored.MemberwiseClone();
@@ -138,7 +142,7 @@ internal sealed class ResponseFields
             var (name, value) = (update[i].Key, update[i].Value);
             if (!IsLine(name, value))
             {
-                return Parse(stored.StatusCode, merged);
+                return Parse(stored.StatusCode, merged, received);
             }
 
             if (CacheHeaders.IsUpdatedBy304(name))
@@ -147,7 +151,7 @@ internal sealed class ResponseFields
             }
         }
 
-        var state = default(LineState);
+        var state = new LineState { Received = received };
         for (var i = 0; i < update.Count; i++)
         {
             var (name, value) = (update[i].Key, update[i].Value);
@@ -169,11 +173,11 @@ internal sealed class ResponseFields
     }
 
     /// <summary>
-    /// The validators of a 304's lines as <see cref="Parse(int, IReadOnlyList{KeyValuePair{string, string}})"/> reads
+    /// The validators of a 304's lines as <see cref="Parse(int, IReadOnlyList{KeyValuePair{string, string}}, DateTimeOffset)"/> reads
     /// them (first <c>ETag</c>, trimmed, null when not sendable; first <c>Last-Modified</c>, null when invalid), without
     /// parsing the rest.
     /// </summary>
-    public static void ReadValidators(IReadOnlyList<KeyValuePair<string, string>> lines, out string? etag, out DateTimeOffset? lastModified)
+    public static void ReadValidators(IReadOnlyList<KeyValuePair<string, string>> lines, DateTimeOffset received, out string? etag, out DateTimeOffset? lastModified)
     {
         (etag, lastModified) = (null, null);
         var (etagSeen, lastModifiedSeen) = (false, false);
@@ -195,7 +199,7 @@ internal sealed class ResponseFields
             else if (!lastModifiedSeen && Is(name, "Last-Modified"))
             {
                 lastModifiedSeen = true;
-                lastModified = HttpDate.TryParse(value, out var date) ? date : null;
+                lastModified = HttpDate.TryParse(value, received, out var date) ? date : null;
             }
         }
     }
@@ -252,7 +256,7 @@ internal sealed class ResponseFields
         else if (Is(name, "Date"))
         {
             // §4.2.1: two different values of a singleton field are not trusted; without a Date the receive time is used.
-            if (HttpDate.TryParse(value, out var date) && (!state.DateSeen || Date == date))
+            if (HttpDate.TryParse(value, state.Received, out var date) && (!state.DateSeen || Date == date))
             {
                 Date = date;
             }
@@ -284,7 +288,7 @@ internal sealed class ResponseFields
         else if (Is(name, "Expires"))
         {
             // §5.3: an invalid date (such as "0") means already expired; two different values are not trusted (§4.2.1).
-            var valid = HttpDate.TryParse(value, out var expires);
+            var valid = HttpDate.TryParse(value, state.Received, out var expires);
             Expires = valid && (!HasExpires || Expires == expires) ? expires : null;
             HasExpires = true;
         }
@@ -294,7 +298,7 @@ internal sealed class ResponseFields
             {
                 state.LastModifiedSeen = true;
                 LastModifiedRaw = HeaderText.IsSendable(value) ? value : null;
-                LastModified = HttpDate.TryParse(value, out var lastModified) ? lastModified : null;
+                LastModified = HttpDate.TryParse(value, state.Received, out var lastModified) ? lastModified : null;
             }
         }
         else if (Is(name, "ETag"))
@@ -383,6 +387,7 @@ internal sealed class ResponseFields
     /// <summary>What reading one response's lines has seen so far, per field.</summary>
     private struct LineState
     {
+        public DateTimeOffset Received;
         public bool DateSeen;
         public bool DateInvalid;
         public bool AgeSeen;

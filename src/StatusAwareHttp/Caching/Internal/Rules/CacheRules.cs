@@ -79,7 +79,7 @@ internal sealed class CacheRules
     /// The response's lines with the rule's lifetime (see <see cref="CacheRule"/>), parsed; the lines as they are when the
     /// rule sets no lifetime, or when the response says <c>no-store</c> and the rule does not apply to such responses.
     /// </summary>
-    public static (IReadOnlyList<KeyValuePair<string, string>> Headers, ResponseFields Parsed) Apply(CacheRule rule, IReadOnlyList<KeyValuePair<string, string>> headers, ResponseFields parsed)
+    public static (IReadOnlyList<KeyValuePair<string, string>> Headers, ResponseFields Parsed) Apply(CacheRule rule, IReadOnlyList<KeyValuePair<string, string>> headers, ResponseFields parsed, DateTimeOffset received)
     {
         if (rule.Lifetime is not { } lifetime || rule.NoStore || (parsed.CacheControl.NoStore && !rule.ApplyToNoStoreResponses))
         {
@@ -87,13 +87,13 @@ internal sealed class CacheRules
         }
 
         var rewritten = WithLifetime(headers, lifetime);
-        return (rewritten, ResponseFields.Parse(parsed.StatusCode, rewritten));
+        return (rewritten, ResponseFields.Parse(parsed.StatusCode, rewritten, received));
     }
 
     /// <summary>A stored entry (updated by a 304) with the rule's lifetime again in its lines.</summary>
     public static HttpCacheEntry Apply(CacheRule rule, HttpCacheEntry entry)
     {
-        var (headers, parsed) = Apply(rule, [.. entry.Headers], entry.Parsed);
+        var (headers, parsed) = Apply(rule, [.. entry.Headers], entry.Parsed, entry.ResponseTime);
         return ReferenceEquals(parsed, entry.Parsed)
             ? entry
             : HttpCacheEntry.Create(parsed, headers, entry.Body, entry.RequestTime, entry.ResponseTime, entry.VaryHeaders);

@@ -48,6 +48,9 @@ internal enum ForwardReason
 
     /// <summary>Responses are stored for the URI, but none matches the request's Vary fields: <c>fwd=vary-miss</c>.</summary>
     VaryMiss,
+
+    /// <summary>Only parts of the representation are stored (RFC 9111 §3.3): <c>fwd=partial</c>.</summary>
+    Partial,
 }
 
 /// <summary>The decision for one stored response, with the ages it was made from.</summary>

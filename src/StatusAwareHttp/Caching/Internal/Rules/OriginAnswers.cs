@@ -170,7 +170,7 @@ internal static class OriginAnswers
         }
 
         var lines = CacheHeaders.Merge(stored.Headers, update);
-        return HttpCacheEntry.Create(ResponseFields.Updated(stored.Parsed, update, lines), lines, stored.Body, requestTime, responseTime, stored.VaryHeaders);
+        return HttpCacheEntry.Create(ResponseFields.Updated(stored.Parsed, update, lines, responseTime), lines, stored.Body, requestTime, responseTime, stored.VaryHeaders);
     }
 
     /// <summary>The entry a full response to store (<see cref="AnswerEffect.Store"/> with lines) makes once its body was read whole.</summary>
@@ -195,13 +195,13 @@ internal static class OriginAnswers
                 throw new ArgumentException("A full response not refused early needs its lines.", nameof(answer));
             }
 
-            fields ??= ResponseFields.Parse(status, lines);
+            fields ??= ResponseFields.Parse(status, lines, answer.ResponseTime);
             refusal = CacheRules.Refusal(terms.Rule, StoreRefusal.None);
             if (refusal == StoreRefusal.None)
             {
                 if (terms.Rule is { } rule)
                 {
-                    (lines, fields) = CacheRules.Apply(rule, lines, fields);
+                    (lines, fields) = CacheRules.Apply(rule, lines, fields, answer.ResponseTime);
                 }
 
                 lifetime = CacheStrategy.FreshnessLifetime(fields, answer.ResponseTime, terms.Heuristic);
@@ -225,7 +225,7 @@ internal static class OriginAnswers
     private static AnswerOutcome NotModified(AnswerPath path, in OriginAnswer answer, HttpCacheEntry stored, in AnswerTerms terms)
     {
         var lines = answer.Lines ?? [];
-        ResponseFields.ReadValidators(lines, out var etag, out var lastModified);
+        ResponseFields.ReadValidators(lines, answer.ResponseTime, out var etag, out var lastModified);
         if (!CacheStrategy.NotModifiedSelects(stored.Parsed, etag, lastModified))
         {
             // §4.3.4: the 304 is about another representation; a caller that sent no condition never gets a bare 304.
@@ -239,7 +239,7 @@ internal static class OriginAnswers
     private static AnswerOutcome Head(in OriginAnswer answer, HttpCacheEntry stored, in AnswerTerms terms)
     {
         var lines = answer.Lines ?? [];
-        var head = answer.Fields ?? ResponseFields.Parse(200, lines);
+        var head = answer.Fields ?? ResponseFields.Parse(200, lines, answer.ResponseTime);
         if (!CacheStrategy.HeadResponseMatches(stored.Parsed, stored.Body.Length, head))
         {
             // The stored response no longer describes the resource; dropping it is the strictest "consider it stale".
