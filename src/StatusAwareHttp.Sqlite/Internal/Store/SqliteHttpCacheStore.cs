@@ -21,8 +21,9 @@ namespace StatusAwareHttp.Sqlite.Internal;
 /// <para>
 /// No call throws but for the caller's cancellation: a lock held by another process past the busy timeout (and a few
 /// retries) is a miss or a write not made; a damaged or foreign file is moved aside and a new one made; any other
-/// failure (a read-only or full disk) bypasses the file for <see cref="SqliteHttpCacheOptions.BypassDuration"/>,
-/// with a warning, and the request goes to the origin. Reads are recorded in memory and written in batches; eviction
+/// failure (a read-only or full disk) that repeats on an immediate retry opens the file's circuit
+/// (<see cref="SqliteFileCircuit"/>, Polly's breaker): the file is bypassed for
+/// <see cref="SqliteHttpCacheOptions.BypassDuration"/>, with a warning, and the request goes to the origin. Reads are recorded in memory and written in batches; eviction
 /// runs in the writer's transactions, never on a request. Disposal and process exit are in
 /// <c>SqliteHttpCacheStore.Lifetime.cs</c>, the file's calls in <c>SqliteHttpCacheStore.FileAccess.cs</c>.
 /// </para>
@@ -51,9 +52,9 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
     private readonly Action<SqliteConnection>? _configure;
     private readonly Lock _lock = new();
     private readonly ConcurrentDictionary<string, long> _touched = new(StringComparer.Ordinal);
+    private readonly SqliteFileCircuit _circuit;
     private SqliteCacheFile? _file;
-    private long _bypassUntilTicks;
-    private bool _bypassed;
+    private long _bypassedUntilTicks;
     private bool _disposed;
     private int _touches;
     private int _background;
@@ -80,6 +81,7 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
             ex => Log.WriterFailed(_logger, ex, _clientName));
         _closeTimeout = SqliteWriteQueue.Timeout(options.FlushTimeout, time);
         _busy = SqliteBusyRetry.Create(options.BusyTimeout);
+        _circuit = new SqliteFileCircuit(time, options.BypassDuration, OnCircuitOpened, () => Log.Recovered(_logger, Path, _clientName));
 
         // Most console apps never dispose their service provider: what is queued is written at process exit too.
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
@@ -88,8 +90,8 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
     /// <summary>Gets the file's path.</summary>
     public string Path { get; }
 
-    /// <summary>Gets a value indicating whether the file is bypassed after a failure.</summary>
-    public bool IsBypassed => Volatile.Read(ref _bypassed);
+    /// <summary>Gets a value indicating whether the file is bypassed after a failure (its circuit is open, or half-open while one call probes it).</summary>
+    public bool IsBypassed => !_circuit.IsClosed;
 
     /// <summary>Makes the store of <paramref name="clientName"/> from the app's services (the keyed registration's factory).</summary>
     public static SqliteHttpCacheStore Create(IServiceProvider services, string clientName) => SqliteStoreFactory.Create(services, clientName);
@@ -188,7 +190,8 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
         _touched.TryRemove(key, out _);
 
         // Off the request path: the writer makes it in the background; reads of this process see it meanwhile.
-        return FileBypassed() ? ValueTask.CompletedTask : _writes.EnqueueAsync(write, cancellationToken);
+        // While the file is bypassed nothing is queued: the next read of the file probes it once the break is over.
+        return IsBypassed ? ValueTask.CompletedTask : _writes.EnqueueAsync(write, cancellationToken);
     }
 
     public ValueTask RemoveAsync(string key, CancellationToken cancellationToken)
