@@ -19,9 +19,16 @@ internal sealed partial class SqliteSession
     /// Makes a batch of writes and removals in one transaction, in order, each only when it is newer than what its key
     /// holds (a removal leaves a tombstone that carries its time). Room is made first (the expired, then the least
     /// recently used, down to 90% of <paramref name="maxTotalBytes"/> less what the batch brings), so the entries never
-    /// pass <paramref name="maxTotalBytes"/> at a commit; free pages past <paramref name="freeBytes"/> are given back.
+    /// pass <paramref name="maxTotalBytes"/> at a commit; free pages past <paramref name="freeBytes"/> are given back. When
+    /// it must evict, the reads recorded in memory (<paramref name="takeReads"/>) are written first, in this transaction.
     /// </summary>
-    public SqliteBatchOutcome WriteBatch(string partition, IReadOnlyList<SqlitePendingWrite> batch, long maxTotalBytes, long freeBytes, long nowTicks)
+    public SqliteBatchOutcome WriteBatch(
+        string partition,
+        IReadOnlyList<SqlitePendingWrite> batch,
+        long maxTotalBytes,
+        long freeBytes,
+        long nowTicks,
+        Func<List<KeyValuePair<string, long>>>? takeReads = null)
     {
         Begin();
         try
@@ -33,7 +40,13 @@ internal sealed partial class SqliteSession
             }
 
             var target = maxTotalBytes / 10 * 9;
-            var evicted = Total() + incoming > maxTotalBytes ? EvictTo(target - incoming, nowTicks) : 0;
+            var evicted = 0;
+            if (Total() + incoming > maxTotalBytes)
+            {
+                WriteReads(partition, takeReads);
+                evicted = EvictTo(target - incoming, nowTicks);
+            }
+
             List<SqlitePendingWrite>? lost = null;
             foreach (var write in batch)
             {
@@ -46,6 +59,7 @@ internal sealed partial class SqliteSession
             // Replaced rows may have been smaller than their new ones: the bound holds at the commit whatever came.
             if (Total() > maxTotalBytes)
             {
+                WriteReads(partition, takeReads);
                 evicted += EvictTo(target, nowTicks);
             }
 
@@ -67,20 +81,33 @@ internal sealed partial class SqliteSession
         Begin();
         try
         {
-            _touch.Parameters[0].Value = partition;
-            foreach (var (key, ticks) in touched)
-            {
-                _touch.Parameters[1].Value = key;
-                _touch.Parameters[2].Value = ticks;
-                _touch.ExecuteNonQuery();
-            }
-
+            SetLastAccess(partition, touched);
             Commit();
         }
         catch
         {
             Rollback();
             throw;
+        }
+    }
+
+    /// <summary>Writes the reads recorded in memory into this transaction (only when it evicts: a read alone never writes).</summary>
+    private void WriteReads(string partition, Func<List<KeyValuePair<string, long>>>? takeReads)
+    {
+        if (takeReads?.Invoke() is { Count: > 0 } reads)
+        {
+            SetLastAccess(partition, reads);
+        }
+    }
+
+    private void SetLastAccess(string partition, IEnumerable<KeyValuePair<string, long>> touched)
+    {
+        _touch.Parameters[0].Value = partition;
+        foreach (var (key, ticks) in touched)
+        {
+            _touch.Parameters[1].Value = key;
+            _touch.Parameters[2].Value = ticks;
+            _touch.ExecuteNonQuery();
         }
     }
 

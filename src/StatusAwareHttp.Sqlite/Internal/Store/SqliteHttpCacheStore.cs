@@ -23,8 +23,9 @@ namespace StatusAwareHttp.Sqlite.Internal;
 /// retries) is a miss or a write not made; a damaged or foreign file is moved aside and a new one made; any other
 /// failure (a read-only or full disk) that repeats on an immediate retry opens the file's circuit
 /// (<see cref="SqliteFileCircuit"/>, Polly's breaker): the file is bypassed for
-/// <see cref="SqliteHttpCacheOptions.BypassDuration"/>, with a warning, and the request goes to the origin. Reads are recorded in memory and written in batches; eviction
-/// runs in the writer's transactions, never on a request. Disposal and process exit are in
+/// <see cref="SqliteHttpCacheOptions.BypassDuration"/>, with a warning, and the request goes to the origin. Reads are recorded in memory only: the writer writes them in its
+/// transaction before it evicts, and the close writes the rest (<c>SqliteHttpCacheStore.Maintenance.cs</c>), so a read
+/// never causes a write; eviction runs in the writer's transactions, never on a request. Disposal and process exit are in
 /// <c>SqliteHttpCacheStore.Lifetime.cs</c>, the file's calls in <c>SqliteHttpCacheStore.FileAccess.cs</c>.
 /// </para>
 /// </remarks>
@@ -32,9 +33,6 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
 {
     /// <summary>The detail added to <c>Cache-Status</c> on a hit whose entry was read from the file.</summary>
     public const string DiskDetail = "disk";
-
-    /// <summary>Reads recorded before their access times are written in the background.</summary>
-    internal const int TouchFlushCount = 256;
 
     private readonly string _clientName;
     private readonly TimeProvider _time;
@@ -56,9 +54,6 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
     private SqliteCacheFile? _file;
     private long _bypassedUntilTicks;
     private bool _disposed;
-    private int _touches;
-    private int _background;
-    private Task _backgroundTask = Task.CompletedTask;
 
     public SqliteHttpCacheStore(string clientName, string path, SqliteHttpCacheOptions options, TimeProvider time, ILogger logger)
     {
@@ -212,7 +207,7 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
     private void WriteBatch(IReadOnlyList<SqlitePendingWrite> batch)
     {
         var token = _closing.Token;
-        var outcome = Run("write", session => session.WriteBatch(_clientName, batch, _maxTotalBytes, _freeBytes, _time.GetUtcNow().UtcTicks), default(SqliteBatchOutcome?), token);
+        var outcome = Run("write", session => session.WriteBatch(_clientName, batch, _maxTotalBytes, _freeBytes, _time.GetUtcNow().UtcTicks, TakeTouches), default(SqliteBatchOutcome?), token);
         if (outcome is not { } done)
         {
             return;
