@@ -80,7 +80,17 @@ internal sealed partial class SqliteHttpCacheStore
         try
         {
             session = file.Rent();
-            var result = _busy.Execute(static (state, _) => state.action(state.session), (action, session), cancellationToken);
+            T result;
+            try
+            {
+                // Most calls find no lock held: one try, with no retry or timeout set up around it.
+                result = action(session);
+            }
+            catch (SqliteException ex) when (SqliteBusyRetry.IsBusy(ex))
+            {
+                result = _busy.Execute(static (state, _) => state.action(state.session), (action, session), cancellationToken);
+            }
+
             file.Return(session);
             return result;
         }

@@ -54,6 +54,7 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
     private SqliteCacheFile? _file;
     private long _bypassedUntilTicks;
     private bool _disposed;
+    private long _pagesWritten;
 
     public SqliteHttpCacheStore(string clientName, string path, SqliteHttpCacheOptions options, TimeProvider time, ILogger logger)
     {
@@ -88,6 +89,9 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
     /// <summary>Gets a value indicating whether the file is bypassed after a failure (its circuit is open, or half-open while one call probes it).</summary>
     public bool IsBypassed => !_circuit.IsClosed;
 
+    /// <summary>Gets the pages the writer's transactions wrote to the file, by SQLite's own count (benchmarks and tests).</summary>
+    internal long PagesWritten => Interlocked.Read(ref _pagesWritten);
+
     /// <summary>Makes the store of <paramref name="clientName"/> from the app's services (the keyed registration's factory).</summary>
     public static SqliteHttpCacheStore Create(IServiceProvider services, string clientName) => SqliteStoreFactory.Create(services, clientName);
 
@@ -115,7 +119,7 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
         var unreadable = false;
         var entries = Run("read", session =>
         {
-            var read = session.Read(_clientName, key, out var bad);
+            var read = session.Read(_clientName, key, DiskDetail, out var bad);
             unreadable = bad;
             return read;
         }, null, _closing.Token);
@@ -137,14 +141,13 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
             Log.ReadFromFile(_logger, entries.Count, entries.Sum(e => (long)e.Body.Length), _clientName);
         }
 
-        // The front keeps plain copies (the same arrays): a hit from it is not "from disk".
+        // The entries read say "disk"; the front keeps plain copies (the same arrays): a hit from it is not "from disk".
         if (_front is not null)
         {
             var plain = SqliteEntryCopies.Plain(entries, out var size);
             _front.Set(key, plain, size, _frontLifetime);
         }
 
-        SqliteEntryCopies.Mark(entries, DiskDetail);
         return new(entries);
     }
 
@@ -213,6 +216,7 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
             return;
         }
 
+        Interlocked.Add(ref _pagesWritten, done.PagesWritten);
         foreach (var lost in done.Lost ?? [])
         {
             if (lost.Variants is not null)
