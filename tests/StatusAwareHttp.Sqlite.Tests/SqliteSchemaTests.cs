@@ -7,8 +7,9 @@ using static StatusAwareHttp.Sqlite.Tests.Infrastructure.StoreEntries;
 namespace StatusAwareHttp.Sqlite.Tests;
 
 /// <summary>
-/// The file's schema: a 304's update rewrites the variant's row (header fields and times), never its body, whose row
-/// stays as it was; and a file of the previous schema version is brought up to this one with its entries kept.
+/// The file's schema: a 304's update rewrites the variant's row (header fields and times), never its body (over 2 KiB:
+/// in a row of its own), whose row stays as it was; and a file of the previous schema version is brought up to this
+/// one with its entries kept.
 /// </summary>
 public sealed class SqliteSchemaTests : IDisposable
 {
@@ -67,7 +68,7 @@ public sealed class SqliteSchemaTests : IDisposable
             await store.SetAsync("b", [Entry(_time.GetUtcNow(), BodyBytes + 10, fill: 3)], null, default);
         }
 
-        // Back to version 2's layout: the bodies in the variants table.
+        // Back to version 2's layout: every body in its variant's row.
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             connection.Open();
@@ -75,8 +76,8 @@ public sealed class SqliteSchemaTests : IDisposable
             command.CommandText = """
                 DROP TRIGGER http_cache_variants_removed;
                 DROP TRIGGER http_cache_keys_resized;
-                ALTER TABLE http_cache_variants ADD COLUMN body BLOB NOT NULL DEFAULT x'';
-                UPDATE http_cache_variants SET body = (SELECT body FROM http_cache_bodies b WHERE b.id = http_cache_variants.id);
+                UPDATE http_cache_variants SET body = (SELECT body FROM http_cache_bodies b WHERE b.id = http_cache_variants.id) WHERE apart = 1;
+                ALTER TABLE http_cache_variants DROP COLUMN apart;
                 DROP TABLE http_cache_bodies;
                 PRAGMA user_version = 2;
                 """;
@@ -90,10 +91,13 @@ public sealed class SqliteSchemaTests : IDisposable
             Assert.Equal(BodyBytes + 10, b.Body.Length);
             Assert.All(b.Body.ToArray(), x => Assert.Equal(3, x));
             await store.RemoveAsync("a", default);
+            await store.SetAsync("c", [Entry(_time.GetUtcNow(), BodyBytes, fill: 4)], null, default);
             await store.FlushAsync();
             Assert.Null(await store.GetAsync("a", default));
+            Assert.Equal(4, Assert.Single((await store.GetAsync("c", default))!).Body.Span[^1]);
         }
 
+        // The body stored before stays in its row; the one written since has a row of its own.
         Assert.Equal(SqliteSchema.Version, Scalar(path, "PRAGMA user_version"));
         Assert.Equal(1, Scalar(path, "SELECT count(*) FROM http_cache_bodies"));
         Assert.Empty(Directory.GetFiles(_folder.Path, "*.unusable-*"));

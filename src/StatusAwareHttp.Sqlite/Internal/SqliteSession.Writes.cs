@@ -272,13 +272,13 @@ internal sealed partial class SqliteSession
     /// </summary>
     private void UpdateInPlace(long keyId, SqlitePendingWrite write, EncodedVariant[] variants)
     {
-        List<(long Id, long Length, int Position)> stored = [];
+        List<(long Id, long Length, int Position, bool Apart)> stored = [];
         _variantsOfKey.Parameters[0].Value = keyId;
         using (var reader = _variantsOfKey.ExecuteReader())
         {
             while (reader.Read())
             {
-                stored.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2)));
+                stored.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2), reader.GetInt64(3) != 0));
             }
         }
 
@@ -286,7 +286,7 @@ internal sealed partial class SqliteSession
         {
             var length = variants[i].Entry.Body.Length;
             var match = stored.FindIndex(v => v.Length == length);
-            while (match >= 0 && !BodyEquals(stored[match].Id, variants[i].Entry.Body.Span))
+            while (match >= 0 && !BodyEquals(stored[match].Id, stored[match].Apart, variants[i].Entry.Body.Span))
             {
                 match = match + 1 < stored.Count ? stored.FindIndex(match + 1, v => v.Length == length) : -1;
             }
@@ -301,7 +301,7 @@ internal sealed partial class SqliteSession
             stored.RemoveAt(match);
         }
 
-        foreach (var (gone, _, _) in stored)
+        foreach (var (gone, _, _, _) in stored)
         {
             _deleteVariant.Parameters[0].Value = gone;
             _deleteVariant.ExecuteNonQuery();

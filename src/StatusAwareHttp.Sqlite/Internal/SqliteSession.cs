@@ -18,6 +18,7 @@ internal sealed partial class SqliteSession : IDisposable
     public const int RowOverhead = 128;
 
     private const string BodiesTable = "http_cache_bodies";
+    private const string VariantsTable = "http_cache_variants";
 
     private readonly SqliteCommand _select;
     private readonly SqliteCommand _findKey;
@@ -40,9 +41,11 @@ internal sealed partial class SqliteSession : IDisposable
         Connection = connection;
         File = file;
         _select = Prepare(
-            "SELECT v.id, v.status, v.request_time, v.response_time, v.headers, v.vary, length(b.body), "
-            + $"CASE WHEN length(b.body) <= {StreamThreshold} THEN b.body END "
-            + "FROM http_cache_keys k JOIN http_cache_variants v ON v.key_id = k.id JOIN http_cache_bodies b ON b.id = v.id "
+            "SELECT v.id, v.status, v.request_time, v.response_time, v.headers, v.vary, "
+            + "CASE WHEN v.apart THEN length(b.body) ELSE length(v.body) END, "
+            + $"CASE WHEN v.apart THEN (CASE WHEN length(b.body) <= {StreamThreshold} THEN b.body END) "
+            + $"ELSE (CASE WHEN length(v.body) <= {StreamThreshold} THEN v.body END) END, v.apart "
+            + "FROM http_cache_keys k JOIN http_cache_variants v ON v.key_id = k.id LEFT JOIN http_cache_bodies b ON v.apart AND b.id = v.id "
             + "WHERE k.partition = $p AND k.key = $k ORDER BY v.position",
             "$p", "$k");
         _findKey = Prepare("SELECT id, time, removed FROM http_cache_keys WHERE partition = $p AND key = $k", "$p", "$k");
@@ -51,13 +54,14 @@ internal sealed partial class SqliteSession : IDisposable
             "INSERT INTO http_cache_keys(partition, key, expires, last_access, size, time, removed) VALUES ($p, $k, $e, $a, $s, $t, $r) RETURNING id",
             "$p", "$k", "$e", "$a", "$s", "$t", "$r");
         _insertVariant = Prepare(
-            "INSERT INTO http_cache_variants(key_id, position, status, request_time, response_time, headers, vary) "
-            + "VALUES ($key, $pos, $st, $rq, $rs, $h, $v) RETURNING id",
-            "$key", "$pos", "$st", "$rq", "$rs", "$h", "$v");
+            "INSERT INTO http_cache_variants(key_id, position, status, request_time, response_time, headers, vary, body, apart) "
+            + "VALUES ($key, $pos, $st, $rq, $rs, $h, $v, $b, $a) RETURNING id",
+            "$key", "$pos", "$st", "$rq", "$rs", "$h", "$v", "$b", "$a");
         _insertBody = Prepare(
             "INSERT INTO http_cache_bodies(id, body) VALUES ($id, CASE WHEN $b IS NULL THEN zeroblob($n) ELSE $b END)", "$id", "$b", "$n");
         _variantsOfKey = Prepare(
-            "SELECT v.id, length(b.body), v.position FROM http_cache_variants v JOIN http_cache_bodies b ON b.id = v.id WHERE v.key_id = $key", "$key");
+            "SELECT v.id, CASE WHEN v.apart THEN length(b.body) ELSE length(v.body) END, v.position, v.apart "
+            + "FROM http_cache_variants v LEFT JOIN http_cache_bodies b ON v.apart AND b.id = v.id WHERE v.key_id = $key", "$key");
         _updateVariant = Prepare(
             "UPDATE http_cache_variants SET status = $st, request_time = $rq, response_time = $rs, headers = $h, vary = $v WHERE id = $id",
             "$id", "$st", "$rq", "$rs", "$h", "$v");
@@ -101,7 +105,7 @@ internal sealed partial class SqliteSession : IDisposable
             }
 
             var length = reader.GetInt64(6);
-            var body = reader.IsDBNull(7) ? ReadBlob(reader.GetInt64(0), length) : reader.GetFieldValue<byte[]>(7);
+            var body = reader.IsDBNull(7) ? ReadBlob(reader.GetInt64(0), length, reader.GetInt64(8) != 0) : reader.GetFieldValue<byte[]>(7);
             (entries ??= []).Add(new HttpCacheEntry(
                 reader.GetInt32(1),
                 headers,
@@ -148,9 +152,16 @@ internal sealed partial class SqliteSession : IDisposable
         p[4].Value = variant.Entry.ResponseTime.UtcTicks;
         p[5].Value = variant.Headers;
         p[6].Value = variant.Vary;
-        var rowId = (long)_insertVariant.ExecuteScalar()!;
-
         var body = variant.Entry.Body;
+        var apart = body.Length > SqliteSchema.InlineBodyBytes;
+        p[7].Value = apart ? Array.Empty<byte>() : WholeArray(body);
+        p[8].Value = apart ? 1 : 0;
+        var rowId = (long)_insertVariant.ExecuteScalar()!;
+        if (!apart)
+        {
+            return;
+        }
+
         var streamed = body.Length > StreamThreshold;
         var b = _insertBody.Parameters;
         b[0].Value = rowId;
@@ -193,15 +204,15 @@ internal sealed partial class SqliteSession : IDisposable
         }
     }
 
-    /// <summary>Whether the stored body <paramref name="id"/> is byte for byte <paramref name="body"/> (read in chunks; nothing written).</summary>
-    private bool BodyEquals(long id, ReadOnlySpan<byte> body)
+    /// <summary>Whether the stored body of variant <paramref name="id"/> is byte for byte <paramref name="body"/> (read in chunks; nothing written).</summary>
+    private bool BodyEquals(long id, bool apart, ReadOnlySpan<byte> body)
     {
         if (body.IsEmpty)
         {
             return true;
         }
 
-        using var blob = new SqliteBlob(Connection, BodiesTable, "body", id, readOnly: true);
+        using var blob = new SqliteBlob(Connection, apart ? BodiesTable : VariantsTable, "body", id, readOnly: true);
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Min(StreamThreshold, body.Length));
         try
         {
@@ -224,10 +235,10 @@ internal sealed partial class SqliteSession : IDisposable
         }
     }
 
-    private byte[] ReadBlob(long rowId, long length)
+    private byte[] ReadBlob(long rowId, long length, bool apart)
     {
         var body = GC.AllocateUninitializedArray<byte>(checked((int)length));
-        using var blob = new SqliteBlob(Connection, BodiesTable, "body", rowId, readOnly: true);
+        using var blob = new SqliteBlob(Connection, apart ? BodiesTable : VariantsTable, "body", rowId, readOnly: true);
         for (var offset = 0; offset < body.Length;)
         {
             var read = blob.Read(body, offset, Math.Min(StreamThreshold, body.Length - offset));
