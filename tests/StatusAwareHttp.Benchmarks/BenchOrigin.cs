@@ -1,15 +1,14 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using StatusAwareHttp.Tests.Infrastructure;
 
 namespace StatusAwareHttp.Benchmarks;
 
-/// <summary>The loopback origin every scenario talks to: Kestrel on 127.0.0.1, one per benchmark process.</summary>
+/// <summary>
+/// The loopback origin every scenario talks to: the tests' Kestrel on 127.0.0.1 (<see cref="LoopbackServer"/>, without
+/// its recording of requests, which would be part of what is measured), one per benchmark process, with the
+/// benchmarks' routes.
+/// </summary>
 public sealed class BenchOrigin : IAsyncDisposable
 {
     public const int SmallBodyBytes = 1024;
@@ -19,34 +18,37 @@ public sealed class BenchOrigin : IAsyncDisposable
     private static readonly byte[] s_chunk = new byte[64 * 1024];
     private static readonly string s_padding = new('p', 1024);
 
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
     private long _requests;
 
-    private BenchOrigin(WebApplication app, Uri baseAddress)
-    {
-        _app = app;
-        BaseAddress = baseAddress;
-    }
-
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => _server.BaseAddress;
 
     /// <summary>Gets the number of requests the origin has answered.</summary>
     public long Requests => Interlocked.Read(ref _requests);
 
     public static async Task<BenchOrigin> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k =>
-        {
-            k.AddServerHeader = false;
-            k.Listen(IPAddress.Loopback, 0);
-        });
-        var app = builder.Build();
-        BenchOrigin? origin = null;
+        var origin = new BenchOrigin();
+        origin._server = await LoopbackServer.StartAsync(origin.Map, recordRequests: false);
+        return origin;
+    }
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    private static Task Small(HttpContext c, string cacheControl)
+    {
+        c.Response.Headers.CacheControl = cacheControl;
+        c.Response.Headers.ETag = "\"r1\"";
+        c.Response.ContentType = "text/plain";
+        c.Response.ContentLength = s_small.Length;
+        return c.Response.Body.WriteAsync(s_small, c.RequestAborted).AsTask();
+    }
+
+    private void Map(WebApplication app)
+    {
         app.Use((HttpContext c, RequestDelegate next) =>
         {
-            Interlocked.Increment(ref origin!._requests);
+            Interlocked.Increment(ref _requests);
             return next(c);
         });
 
@@ -121,25 +123,5 @@ public sealed class BenchOrigin : IAsyncDisposable
                 await c.Response.Body.WriteAsync(s_chunk, c.RequestAborted);
             }
         });
-
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        origin = new BenchOrigin(app, new Uri(address.TrimEnd('/') + "/"));
-        return origin;
-    }
-
-    private static Task Small(HttpContext c, string cacheControl)
-    {
-        c.Response.Headers.CacheControl = cacheControl;
-        c.Response.Headers.ETag = "\"r1\"";
-        c.Response.ContentType = "text/plain";
-        c.Response.ContentLength = s_small.Length;
-        return c.Response.Body.WriteAsync(s_small, c.RequestAborted).AsTask();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using StatusAwareHttp.Caching.Distributed.Internal;
 using StatusAwareHttp.Caching.Internal;
+using StatusAwareHttp.Tests.Infrastructure;
 
 namespace StatusAwareHttp.Benchmarks;
 
@@ -14,7 +15,7 @@ namespace StatusAwareHttp.Benchmarks;
 [MemoryDiagnoser]
 public class DistributedCacheBenchmarks
 {
-    private BenchRedis _redis = null!;
+    private RedisServer _redis = null!;
     private BenchOrigin _origin = null!;
     private ServiceProvider _services = null!;
     private HttpClient _bare = null!;
@@ -30,7 +31,7 @@ public class DistributedCacheBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        _redis = await BenchRedis.StartAsync();
+        _redis = await RedisServer.StartAsync();
         _origin = await BenchOrigin.StartAsync();
         var origin = _origin.BaseAddress;
         _bare = new HttpClient(new SocketsHttpHandler()) { BaseAddress = origin };
@@ -94,7 +95,7 @@ public class DistributedCacheBenchmarks
         _bare.Dispose();
         await _services.DisposeAsync();
         await _origin.DisposeAsync();
-        _redis.Dispose();
+        await _redis.DisposeAsync();
     }
 
     /// <summary>Bare HttpClient, GET of a 1 KiB no-store body: a loopback round trip to the origin.</summary>

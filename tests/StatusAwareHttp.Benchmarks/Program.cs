@@ -39,10 +39,10 @@ if (args.Contains("--profile"))
 var types = typeof(StatusAwareHttp.Benchmarks.BenchOrigin).Assembly.GetExportedTypes()
     .Where(t => t.GetMethods().Any(m => m.IsDefined(typeof(BenchmarkDotNet.Attributes.BenchmarkAttribute), false)))
     .ToList();
-if (!StatusAwareHttp.Benchmarks.BenchRedis.IsInstalled)
+if (!StatusAwareHttp.Tests.Infrastructure.RedisServer.IsInstalled)
 {
     // The shared-cache benchmarks start their own redis-server; without one they are left out, saying so.
-    Console.WriteLine($"// {StatusAwareHttp.Benchmarks.BenchRedis.Binary} is not installed: DistributedCacheBenchmarks skipped");
+    Console.WriteLine($"// {StatusAwareHttp.Tests.Infrastructure.RedisServer.Binary} is not installed: DistributedCacheBenchmarks skipped");
     types.Remove(typeof(StatusAwareHttp.Benchmarks.DistributedCacheBenchmarks));
 }
 

@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace StatusAwareHttp.Redis.Tests;
 
 /// <summary>
-/// An app with <c>UseRedisCoordination</c>, in a process of its own (StatusAwareHttp.Redis.Peer, mode <c>exit</c>), from
+/// An app with <c>UseRedisCoordination</c>, in a process of its own (the peer program, mode <c>exit</c>), from
 /// start to exit: services disposed by <c>using</c>, by <c>await using</c>, or by a Generic Host that is started and
 /// stopped; with Redis, without it (a closed port), with one request or none. Every exit is clean: code 0, nothing on
 /// stderr (an unhandled exception in a disposal would write there and exit with 134).
@@ -36,20 +36,20 @@ public sealed class ExitTests(ITestOutputHelper output)
     {
         await using var redis = redisUp ? await RedisServer.StartAsync() : null;
         await using var origin = await FarmOrigin.StartAsync(holdUntil: 1);
-        var configuration = redis?.ConnectionString ?? $"127.0.0.1:{RedisPause.ClosedPort()}";
+        var configuration = redis?.ConnectionString ?? $"127.0.0.1:{LoopbackPorts.Free()}";
 
         var clock = Stopwatch.StartNew();
-        var (exitCode, stdout, stderr) = await FarmPeer.RunToExitAsync(
+        var run = await PeerProcess.RunAsync(
             "exit", $"redis={configuration}", $"dispose={dispose}", $"request={(request ? origin.Url("/exit").ToString() : "none")}");
 
-        output.WriteLine($"{dispose}, redis {(redisUp ? "up" : "missing")}, {(request ? "one request" : "no request")}: exit {exitCode} after {clock.ElapsedMilliseconds} ms");
-        output.WriteLine(string.Join('\n', stdout));
-        Assert.Equal(string.Empty, stderr);
-        Assert.Equal(0, exitCode);
-        Assert.Contains("#exiting", stdout);
+        output.WriteLine($"{dispose}, redis {(redisUp ? "up" : "missing")}, {(request ? "one request" : "no request")}: exit {run.ExitCode} after {clock.ElapsedMilliseconds} ms");
+        output.WriteLine(run.Output);
+        Assert.Equal(string.Empty, run.Errors);
+        Assert.Equal(0, run.ExitCode);
+        Assert.True(run.Said("exited"), run.ToString());
         if (request)
         {
-            Assert.Contains("#got 200", stdout);
+            Assert.Equal("200", run.Value("status"));
         }
     }
 }

@@ -10,7 +10,7 @@ using StatusAwareHttp.Tests.Infrastructure;
 namespace StatusAwareHttp.Redis.Tests;
 
 /// <summary>
-/// The farm behaviours with a real redis-server and instances in processes of their own (StatusAwareHttp.Redis.Peer),
+/// The farm behaviours with a real redis-server and instances in processes of their own (the peer program, mode <c>farm</c>),
 /// against a Kestrel origin in the test process. Every wait is on something a process said or the origin saw.
 /// </summary>
 public sealed class FarmTests(ITestOutputHelper output)

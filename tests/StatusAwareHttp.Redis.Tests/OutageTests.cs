@@ -24,7 +24,7 @@ public sealed class OutageTests(ITestOutputHelper output)
     public async Task The_first_request_with_Redis_unreachable_waits_at_most_the_operation_timeout_and_one_warning_names_the_host()
     {
         await using var origin = await FarmOrigin.StartAsync(holdUntil: 1);
-        var port = RedisPause.ClosedPort();
+        var port = LoopbackPorts.Free();
         const string Password = "pw-never-logged-5f1e";
         await using var peer = await FarmPeer.StartAsync($"127.0.0.1:{port},password={Password}", coordinate: true, "p0", origin.Url("/first"), store: "memory", operationTimeout: OperationTimeout, prewarm: true);
 

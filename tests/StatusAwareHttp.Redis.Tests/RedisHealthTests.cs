@@ -59,7 +59,7 @@ public sealed class RedisHealthTests
     [Fact]
     public async Task An_unreachable_server_makes_the_link_degraded_naming_the_host_and_never_the_password()
     {
-        var port = ClosedPort();
+        var port = LoopbackPorts.Free();
         await using var provider = Provider($"127.0.0.1:{port},password=hunter2,abortConnect=false,connectTimeout=500");
         _ = provider.GetRequiredService<IHttpClientFactory>().CreateClient("farm");
 
@@ -73,7 +73,7 @@ public sealed class RedisHealthTests
     [Fact]
     public void With_RequireConnectionAtStartUp_an_unreachable_server_stops_the_start_naming_the_host()
     {
-        var port = ClosedPort();
+        var port = LoopbackPorts.Free();
         using var provider = Provider($"127.0.0.1:{port},password=hunter2,connectTimeout=500", require: true);
 
         var failure = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
@@ -90,14 +90,5 @@ public sealed class RedisHealthTests
         using var provider = Provider(redis.ConnectionString, require: true);
 
         provider.GetRequiredService<IStartupValidator>().Validate();
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace StatusAwareHttp.Sqlite.Tests;
 
 /// <summary>
-/// An app on the SQLite store, from start to exit, in a child process (tests/StatusAwareHttp.Sqlite.Peer): disposed
+/// An app on the SQLite store, from start to exit, in a child process (tests/StatusAwareHttp.Testing.Peer): disposed
 /// synchronously, asynchronously or by a Generic Host (the store disposed twice on the way), or never disposed (Main
 /// returns, or <c>Environment.Exit</c>): it exits with 0, writes nothing on stderr, and the next process finds every
 /// response it stored.
@@ -31,12 +31,12 @@ public sealed class SqliteLifetimeTests : IDisposable
         await using var origin = await SqliteOrigin.StartAsync();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var peer = PeerProcess.Start("lifetime", _folder.File(), origin.BaseAddress.ToString(), mode);
-        var result = await peer.WaitForResultAsync();
-        _output.WriteLine($"{mode}: process {clock.ElapsedMilliseconds} ms; {string.Join(" ", result.Output)}");
+        var result = await peer.WaitForExitAsync();
+        _output.WriteLine($"{mode}: process {clock.ElapsedMilliseconds} ms; {string.Join(" ", result.Lines)}");
 
-        Assert.True(result.ExitCode == 0, $"exit code {result.ExitCode}: {result.Error}");
-        Assert.Equal(string.Empty, result.Error);
-        Assert.DoesNotContain(result.Output, line => line.Contains("warn", StringComparison.Ordinal) || line.Contains("fail", StringComparison.Ordinal));
+        Assert.True(result.ExitCode == 0, $"exit code {result.ExitCode}: {result.Errors}");
+        Assert.Equal(string.Empty, result.Errors);
+        Assert.DoesNotContain(result.Lines, line => line.Contains("warn", StringComparison.Ordinal) || line.Contains("fail", StringComparison.Ordinal));
 
         // The next process (this one) finds all of them.
         var stored = await KeysAsync($"/n/{mode}-");
@@ -58,15 +58,15 @@ public sealed class SqliteLifetimeTests : IDisposable
         }
 
         using var holder = PeerProcess.Start("hold", _folder.File());
-        await holder.WaitForLineAsync("ready");
+        await holder.WaitForValueAsync("ready");
         using var app = PeerProcess.Start("dispose-held", _folder.File(), origin.BaseAddress.ToString(), FlushMilliseconds.ToString(CultureInfo.InvariantCulture), mode);
-        var result = await app.WaitForResultAsync();
+        var result = await app.WaitForExitAsync();
         await holder.SendLineAsync("done");
-        _output.WriteLine($"{mode}: {string.Join(" ", result.Output)}");
+        _output.WriteLine($"{mode}: {string.Join(" ", result.Lines)}");
 
-        Assert.True(result.ExitCode == 0, $"exit code {result.ExitCode}: {result.Error}");
-        Assert.Equal(string.Empty, result.Error);
-        var disposeMs = long.Parse(result.Output.Single(l => l.StartsWith("dispose-ms=", StringComparison.Ordinal))["dispose-ms=".Length..], CultureInfo.InvariantCulture);
+        Assert.True(result.ExitCode == 0, $"exit code {result.ExitCode}: {result.Errors}");
+        Assert.Equal(string.Empty, result.Errors);
+        var disposeMs = long.Parse(result.Value("dispose-ms"), CultureInfo.InvariantCulture);
         Assert.InRange(disposeMs, 0, FlushMilliseconds + SqliteBounds.DisposeMarginMilliseconds);
     }
 

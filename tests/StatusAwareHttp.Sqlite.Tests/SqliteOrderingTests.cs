@@ -49,7 +49,7 @@ public sealed class SqliteOrderingTests : IDisposable
         {
             foreach (var peer in peers)
             {
-                await peer.WaitForLineAsync("ready");
+                await peer.WaitForValueAsync("ready");
             }
 
             foreach (var peer in peers)
@@ -60,7 +60,9 @@ public sealed class SqliteOrderingTests : IDisposable
             var events = new List<string[]>();
             foreach (var peer in peers)
             {
-                events.AddRange((await peer.WaitForExitAsync()).Select(l => l.Split(' ')).Where(e => e[0] is "G" or "P"));
+                var run = (await peer.WaitForExitAsync()).AssertUnlocked();
+                events.AddRange(run.Values("get").Select(v => ("G " + v).Split(' ')));
+                events.AddRange(run.Values("post").Select(v => ("P " + v).Split(' ')));
             }
 
             // Per URL: the last POST's end, and whether a GET sent after it brought the final version.

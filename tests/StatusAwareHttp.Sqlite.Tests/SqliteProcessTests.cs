@@ -22,7 +22,7 @@ public sealed class SqliteProcessTests : IDisposable
             {
                 // It writes 4 MiB entries back to back (each one transaction, its body in 64 KiB blob chunks):
                 // most of its time is spent inside a write, where the kill lands.
-                await peer.WaitForLineAsync("ready");
+                await peer.WaitForValueAsync("ready");
                 await Task.Delay(150 + (round * 170));
                 await peer.KillAsync();
             }
@@ -50,9 +50,9 @@ public sealed class SqliteProcessTests : IDisposable
         // The signal that it is in the file: the app's flush (IHttpCache.FlushAsync), not a delay.
         await local.Services.GetRequiredKeyedService<StatusAwareHttp.IHttpCache>(TestClient.Name).FlushAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
 
-        var aged = (await PeerProcess.RunAsync("get", _folder.File(), origin.Url("/aged").ToString())).Last().Split('|');
-        Assert.Equal("200", aged[0]);
-        Assert.Contains("detail=disk", aged[2], StringComparison.Ordinal);
+        var aged = (await PeerProcess.RunAsync("get", _folder.File(), origin.Url("/aged").ToString())).AssertUnlocked();
+        Assert.Equal("200", aged.Value("status"));
+        Assert.Contains("detail=disk", aged.Value("cache-status"), StringComparison.Ordinal);
         Assert.Equal(1, origin.CountFor("/aged"));
     }
 
@@ -64,7 +64,7 @@ public sealed class SqliteProcessTests : IDisposable
         await using var local = TestClient.Create(builder: b => b.UseSqliteHttpCache(_folder.File(), o => o.MemoryFrontLifetime = TimeSpan.Zero));
 
         using var peer = PeerProcess.Start("write", _folder.File(), origin.BaseAddress.ToString(), "peer", PerProcess.ToString(CultureInfo.InvariantCulture), "8");
-        await peer.WaitForLineAsync("ready");
+        await peer.WaitForValueAsync("ready");
         await peer.SendLineAsync("go");
 
         // Eight writers here, eight in the peer, all on one file at once.
@@ -79,8 +79,8 @@ public sealed class SqliteProcessTests : IDisposable
             }
         }));
         await Task.WhenAll(writers);
-        var output = await peer.WaitForExitAsync();
-        Assert.Equal("failed=0", output.Last());
+        var run = (await peer.WaitForExitAsync()).AssertUnlocked();
+        Assert.Equal("0", run.Value("failed"));
 
         // Every response of both processes is in the file: served without the origin.
         var before = origin.Requests.Count;

@@ -84,17 +84,17 @@ public sealed class SqliteRestartTests : IDisposable
             (await first.Client.GetAsync(origin.Url("/stale-tagged"))).Dispose();
         }
 
-        var aged = (await PeerProcess.RunAsync("get", _folder.File(), origin.Url("/aged").ToString())).Last().Split('|');
-        Assert.Equal("200", aged[0]);
-        Assert.True(long.Parse(aged[1], System.Globalization.CultureInfo.InvariantCulture) >= 100, $"Age {aged[1]}");
-        Assert.Contains("hit", aged[2], StringComparison.Ordinal);
-        Assert.Contains("detail=disk", aged[2], StringComparison.Ordinal);
-        Assert.Equal("aged", aged[3]);
+        var aged = (await PeerProcess.RunAsync("get", _folder.File(), origin.Url("/aged").ToString())).AssertUnlocked();
+        Assert.Equal("200", aged.Value("status"));
+        Assert.True(long.Parse(aged.Value("age"), System.Globalization.CultureInfo.InvariantCulture) >= 100, $"Age {aged.Value("age")}");
+        Assert.Contains("hit", aged.Value("cache-status"), StringComparison.Ordinal);
+        Assert.Contains("detail=disk", aged.Value("cache-status"), StringComparison.Ordinal);
+        Assert.Equal("aged", aged.Value("body"));
         Assert.Equal(1, origin.CountFor("/aged"));
 
-        var stale = (await PeerProcess.RunAsync("get", _folder.File(), origin.Url("/stale-tagged").ToString())).Last().Split('|');
-        Assert.Equal("200", stale[0]);
-        Assert.Equal("stale-tagged", stale[3]);
+        var stale = (await PeerProcess.RunAsync("get", _folder.File(), origin.Url("/stale-tagged").ToString())).AssertUnlocked();
+        Assert.Equal("200", stale.Value("status"));
+        Assert.Equal("stale-tagged", stale.Value("body"));
         Assert.Equal(2, origin.CountFor("/stale-tagged"));
         Assert.Equal("\"s1\"", origin.Requests[^1].Header("If-None-Match"));
     }

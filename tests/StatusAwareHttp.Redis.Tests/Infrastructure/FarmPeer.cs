@@ -1,50 +1,30 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
+using System.Globalization;
+using StatusAwareHttp.Tests.Infrastructure;
 
 namespace StatusAwareHttp.Redis.Tests.Infrastructure;
 
 /// <summary>
-/// One app instance (tests/StatusAwareHttp.Redis.Peer, a process of its own): its stdout is read in the background,
-/// and the test waits on the lines it says, never on a fixed delay.
+/// One app instance of a farm: the peer program's mode <c>farm</c> (tests/StatusAwareHttp.Testing.Peer, a process of
+/// its own, run by <see cref="PeerProcess"/>), told what to GET on its stdin. The test waits on what it says, never on a
+/// fixed delay.
 /// </summary>
-/// <remarks>Test helper, kept to what the farm tests need; the Sqlite tests' PeerProcess runs one job per process instead.</remarks>
 public sealed class FarmPeer : IAsyncDisposable
 {
+    /// <summary>How long the farm tests wait for what an instance does to the origin or Redis.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _lines = new();
-    private readonly SemaphoreSlim _said = new(0);
+    private readonly PeerProcess _process;
 
-    private FarmPeer(Process process, string id)
+    private FarmPeer(PeerProcess process, string id)
     {
         _process = process;
         Id = id;
-        _process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is { } line)
-            {
-                _lines.Enqueue(line);
-                _said.Release();
-            }
-        };
-        _process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is { } line)
-            {
-                _lines.Enqueue("stderr: " + line);
-                _said.Release();
-            }
-        };
-        _process.EnableRaisingEvents = true;
-        _process.Exited += (_, _) => _said.Release();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
     }
 
     public string Id { get; }
 
-    public IReadOnlyList<string> Lines => _lines.ToArray();
+    /// <summary>Gets what the instance said so far: its stdout lines, and its stderr lines prefixed "stderr: ".</summary>
+    public IReadOnlyList<string> Lines => _process.Lines;
 
     /// <summary>Gets how long the instance's first request (the warm-up GET) took, as the instance measured it.</summary>
     public TimeSpan WarmUp { get; private set; }
@@ -68,129 +48,41 @@ public sealed class FarmPeer : IAsyncDisposable
             args.Add(Milliseconds("op", operation));
         }
 
-        var peer = new FarmPeer(Process.Start(StartInfo(args)) ?? throw new InvalidOperationException("The peer did not start."), id);
-        var ready = await peer.WaitForAsync(line => line.StartsWith("#ready ", StringComparison.Ordinal));
-        peer.WarmUp = TimeSpan.FromMilliseconds(long.Parse(ready["#ready ".Length..], System.Globalization.CultureInfo.InvariantCulture));
+        var peer = new FarmPeer(PeerProcess.Start([.. args]), id);
+        try
+        {
+            peer.WarmUp = TimeSpan.FromMilliseconds(long.Parse(await peer._process.WaitForValueAsync("ready"), CultureInfo.InvariantCulture));
+        }
+        catch
+        {
+            await peer.DisposeAsync();
+            throw;
+        }
+
         return peer;
     }
 
-    /// <summary>Runs the peer with <paramref name="args"/> to its exit (at most <see cref="Patience"/>): its exit code, stdout lines and stderr.</summary>
-    public static async Task<(int ExitCode, string[] Stdout, string Stderr)> RunToExitAsync(params string[] args)
-    {
-        using var process = Process.Start(StartInfo(args)) ?? throw new InvalidOperationException("The peer did not start.");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Patience);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The peer ({string.Join(' ', args)}) did not exit within {Patience}.");
-        }
-
-        return (process.ExitCode, (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), await stderr);
-    }
-
     /// <summary>Ends stdin, which ends the instance the way an app ends (its services disposed); returns its exit code.</summary>
-    public async Task<int> EndAsync()
-    {
-        _process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(Patience);
-        await _process.WaitForExitAsync(timeout.Token);
-        return _process.ExitCode;
-    }
+    public async Task<int> EndAsync() => (await _process.EndAsync()).ExitCode;
 
-    private static string Milliseconds(string key, TimeSpan value) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{key}={(long)value.TotalMilliseconds}");
+    /// <summary>Tells the instance a command: <c>get &lt;url&gt; &lt;n&gt;</c> makes n concurrent GETs.</summary>
+    public Task SendAsync(string line) => _process.SendLineAsync(line);
 
-    private static ProcessStartInfo StartInfo(IEnumerable<string> args)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(DllPath());
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        return info;
-    }
-
-    private static string DllPath()
-    {
-        // tests/StatusAwareHttp.Redis.Tests/bin/<Configuration>/<tfm>/ -> tests/StatusAwareHttp.Redis.Peer/bin/<Configuration>/<tfm>/
-        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var tests = here.Parent!.Parent!.Parent!.Parent!;
-        return Path.Combine(tests.FullName, "StatusAwareHttp.Redis.Peer", "bin", here.Parent.Name, here.Name, "StatusAwareHttp.Redis.Peer.dll");
-    }
-
-    public async Task SendAsync(string line)
-    {
-        await _process.StandardInput.WriteLineAsync(line);
-        await _process.StandardInput.FlushAsync();
-    }
-
-    /// <summary>Waits (at most <see cref="Patience"/>) for a line matching <paramref name="match"/>, said before or after the call.</summary>
-    public async Task<string> WaitForAsync(Func<string, bool> match, int count = 1)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        while (true)
-        {
-            var found = _lines.Where(match).ToArray();
-            if (found.Length >= count)
-            {
-                return found[count - 1];
-            }
-
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"Peer {Id} exited ({_process.ExitCode}):\n{string.Join('\n', _lines)}");
-            }
-
-            try
-            {
-                await _said.WaitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"Peer {Id} did not say what was waited for within {Patience}:\n{string.Join('\n', _lines)}");
-            }
-        }
-    }
+    /// <summary>Waits (at most <see cref="PeerProcess.Patience"/>) for a line matching <paramref name="match"/>, said before or after the call.</summary>
+    public Task<string> WaitForAsync(Func<string, bool> match, int count = 1) => _process.WaitForAsync(match, count);
 
     /// <summary>Waits for the answer to the <paramref name="n"/>-th command: (succeeded, failed, milliseconds).</summary>
     public async Task<(int Ok, int Failed, long Ms)> WaitForResultAsync(int n = 1)
     {
-        var line = await WaitForAsync(l => l.StartsWith("#got ", StringComparison.Ordinal), n);
-        var parts = line.Split(' ');
-        return (int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture), long.Parse(parts[3], System.Globalization.CultureInfo.InvariantCulture));
+        var parts = (await _process.WaitForValueAsync("got", n)).Split(' ');
+        return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture));
     }
 
     /// <summary>SIGKILL: the instance dies mid-request, its lease left behind.</summary>
-    public async Task KillAsync()
-    {
-        _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
-    }
+    public Task KillAsync() => _process.KillAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 
-        _process.Dispose();
-        _said.Dispose();
-    }
+    private static string Milliseconds(string key, TimeSpan value) =>
+        string.Create(CultureInfo.InvariantCulture, $"{key}={(long)value.TotalMilliseconds}");
 }

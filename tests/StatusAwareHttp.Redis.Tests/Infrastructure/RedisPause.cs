@@ -33,14 +33,6 @@ public sealed class RedisPause : IAsyncDisposable
         return new RedisPause(pid);
     }
 
-    /// <summary>A loopback port nothing listens on: a connection to it is refused at once.</summary>
-    public static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _resumed, 1) == 0)

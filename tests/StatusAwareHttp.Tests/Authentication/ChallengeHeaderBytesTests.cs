@@ -17,7 +17,7 @@ public sealed class ChallengeHeaderBytesTests
     [InlineData("caf\u00E9", "n\u00E9")] // lone 0xE9 bytes
     public async Task A_Digest_challenge_with_non_ASCII_realm_and_nonce_hands_the_401_back_with_its_challenges(string realm, string nonce)
     {
-        await using var server = RawBytesServer.Start(_ => RawBytesServer.Latin1(
+        await using var server = RawHttpServer.Start(_ => RawHttpServer.Latin1(
             $"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"{realm}\", nonce=\"{nonce}\", qop=\"auth\", algorithm=SHA-256\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
         await using var test = TestClient.Create(o => o.Authentication.Credentials = new NetworkCredential("alice", "wonderland"));
         using var retried = new MetricCollector<long>(test.Services.GetRequiredService<StatusAwareHttpMeter>().Meter, "statusawarehttp.retry.retried");

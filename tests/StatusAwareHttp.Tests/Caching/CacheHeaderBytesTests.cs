@@ -17,7 +17,7 @@ public sealed class CacheHeaderBytesTests
     public async Task A_stale_entry_whose_validator_holds_obs_text_is_fetched_again_unconditionally_and_replaced(string field, string value)
     {
         var time = Time();
-        await using var server = RawBytesServer.Start(n => RawBytesServer.Latin1(
+        await using var server = RawHttpServer.Start(n => RawHttpServer.Latin1(
             $"HTTP/1.1 200 OK\r\nCache-Control: max-age=60\r\n{field}: {value}\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nConnection: close\r\n\r\nbody{n}"));
         await using var client = Client(time);
 
@@ -35,8 +35,8 @@ public sealed class CacheHeaderBytesTests
 
         var heads = server.Heads;
         Assert.Equal(2, heads.Count);
-        Assert.False(RawBytesServer.HasField(heads[1], "If-None-Match"), heads[1]);
-        Assert.False(RawBytesServer.HasField(heads[1], "If-Modified-Since"), heads[1]);
+        Assert.False(RawHttpServer.HasField(heads[1], "If-None-Match"), heads[1]);
+        Assert.False(RawHttpServer.HasField(heads[1], "If-Modified-Since"), heads[1]);
 
         // The new response replaced the stale one: served fresh, with no third request.
         using var third = await client.Client.GetAsync(server.BaseAddress);

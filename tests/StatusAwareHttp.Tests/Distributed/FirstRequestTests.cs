@@ -31,20 +31,21 @@ public sealed class FirstRequestTests
         var url = origin.Url("/shared");
 
         // The first process stores it (the test waits until Redis holds it before letting that process go).
-        await using (var storer = Peer.Start(redis, url))
+        await using (var storer = PeerProcess.Start("distributed-get", redis.ConnectionString, url.AbsoluteUri))
         {
-            var first = await storer.AnswerAsync();
-            Assert.Equal("from the origin", first["body"]);
+            await storer.WaitForValueAsync("done");
+            Assert.Equal("from the origin", await storer.WaitForValueAsync("body"));
             await WaitStoredAsync(redis, url);
+            await storer.EndAsync();
         }
 
         // A second, fresh process: its first request is a hit from Redis.
-        await using var server = Peer.Start(redis, url);
-        var answer = await server.AnswerAsync();
+        await using var server = PeerProcess.Start("distributed-get", redis.ConnectionString, url.AbsoluteUri);
+        await server.WaitForValueAsync("done");
 
-        Assert.Equal("200", answer["status"]);
-        Assert.Equal("from the origin", answer["body"]);
-        Assert.Contains("hit", answer["cache-status"], StringComparison.Ordinal);
+        Assert.Equal("200", await server.WaitForValueAsync("status"));
+        Assert.Equal("from the origin", await server.WaitForValueAsync("body"));
+        Assert.Contains("hit", await server.WaitForValueAsync("cache-status"), StringComparison.Ordinal);
         Assert.Equal(1, Volatile.Read(ref hits));
     }
 
@@ -58,91 +59,6 @@ public sealed class FirstRequestTests
         {
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), "the first process did not store the entry in Redis");
             await Task.Delay(50);
-        }
-    }
-
-    /// <summary>The peer process (tests/StatusAwareHttp.Tests.Peer), run with <c>dotnet</c>.</summary>
-    private sealed class Peer : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly List<string> _output = [];
-
-        private Peer(Process process) => _process = process;
-
-        public static Peer Start(RedisServer redis, Uri url)
-        {
-            var info = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                RedirectStandardInput = true,
-                UseShellExecute = false,
-            };
-            info.ArgumentList.Add(PeerRun.DllPath());
-            info.ArgumentList.Add(redis.ConnectionString);
-            info.ArgumentList.Add(url.AbsoluteUri);
-            var process = Process.Start(info) ?? throw new InvalidOperationException("the peer did not start");
-            var peer = new Peer(process);
-            process.ErrorDataReceived += (_, e) => peer.Add(e.Data);
-            process.BeginErrorReadLine();
-            return peer;
-        }
-
-        /// <summary>Reads the peer's answer lines (#name=value) up to #done, within 60 s.</summary>
-        public async Task<Dictionary<string, string>> AnswerAsync()
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            var answer = new Dictionary<string, string>(StringComparer.Ordinal);
-            while (true)
-            {
-                var line = await _process.StandardOutput.ReadLineAsync(timeout.Token)
-                    ?? throw new InvalidOperationException("the peer exited early: " + string.Join("\n", Snapshot()));
-                Add(line);
-                if (line == "#done")
-                {
-                    return answer;
-                }
-
-                if (line.StartsWith('#') && line.IndexOf('=', StringComparison.Ordinal) is var eq and > 0)
-                {
-                    answer[line[1..eq]] = line[(eq + 1)..];
-                }
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                _process.StandardInput.Close(); // the peer exits on the end of its input
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                await _process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            _process.Dispose();
-        }
-
-        private void Add(string? line)
-        {
-            if (line is not null)
-            {
-                lock (_output)
-                {
-                    _output.Add(line);
-                }
-            }
-        }
-
-        private string[] Snapshot()
-        {
-            lock (_output)
-            {
-                return [.. _output];
-            }
         }
     }
 }

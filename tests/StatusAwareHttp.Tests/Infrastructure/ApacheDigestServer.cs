@@ -110,7 +110,7 @@ public sealed class ApacheDigestServer : IAsyncDisposable
 #pragma warning restore CA5351
         await File.WriteAllTextAsync(Path.Combine(root.FullName, "users"), $"{User}:{Realm}:{ha1}\n");
 
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var config = new StringBuilder()
             .AppendLine($"ServerRoot \"{root.FullName}\"")
             .AppendLine($"Listen 127.0.0.1:{port}")
@@ -206,13 +206,6 @@ public sealed class ApacheDigestServer : IAsyncDisposable
     }
 
     private static string ModulePath(string module) => Path.Combine(Modules, $"mod_{module}.so");
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task WaitForPortAsync(Process process, int port, DirectoryInfo root)
     {

@@ -56,7 +56,7 @@ public sealed class ShutdownTests
     public async Task An_app_with_the_distributed_store_and_no_redis_ends_cleanly(string store, string exit, bool sendRequest)
     {
         await using var origin = await StartOriginAsync();
-        var closed = $"127.0.0.1:{ClosedPort()},abortConnect=false,connectTimeout=500";
+        var closed = $"127.0.0.1:{LoopbackPorts.Free()},abortConnect=false,connectTimeout=500";
         var run = await PeerRun.RunAsync(["lifecycle", store, exit, sendRequest ? origin.Url("/cached").AbsoluteUri : "-", closed], Limit);
         AssertClean(run, sendRequest);
     }
@@ -74,14 +74,4 @@ public sealed class ShutdownTests
         c.Response.Headers.CacheControl = "max-age=600";
         return Results.Text("stored");
     }));
-
-    /// <summary>A loopback port with nothing listening on it (bound, read, released).</summary>
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

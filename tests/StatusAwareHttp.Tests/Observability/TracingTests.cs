@@ -117,7 +117,7 @@ public sealed class TracingTests
     {
         await using var server = await StartOrigin();
         using var client = Client();
-        var closedPort = new Uri($"http://127.0.0.1:{FreePort()}/");
+        var closedPort = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}/");
 
         var spans = await Trace(async () =>
         {
@@ -165,12 +165,5 @@ public sealed class TracingTests
         Assert.Equal(TestClient.Name, Tag(logical, "statusawarehttp.client"));
         Assert.Equal(1, Tag(logical, "http.request.resend_count"));
         Assert.Equal(HttpStatusCode.OK, (HttpStatusCode)(int)Tag(logical, "http.response.status_code")!);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,11 +1,10 @@
 using System.Diagnostics;
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace StatusAwareHttp.Sqlite.Peer;
+namespace StatusAwareHttp.Testing.Peer.Sqlite;
 
 /// <summary>The ways an app on the SQLite store starts and ends: disposed (sync, async, by a host), or not at all.</summary>
 internal static class LifetimeJobs
@@ -63,7 +62,7 @@ internal static class LifetimeJobs
                 }
 
             default:
-                Console.Error.WriteLine($"unknown mode '{mode}'");
+                await Console.Error.WriteLineAsync($"unknown mode '{mode}'");
                 return 2;
         }
     }
@@ -76,7 +75,7 @@ internal static class LifetimeJobs
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA busy_timeout = 10000; BEGIN IMMEDIATE; UPDATE http_cache_total SET bytes = bytes WHERE id = 0;";
         command.ExecuteNonQuery();
-        Console.WriteLine("ready");
+        PeerOutput.Signal("ready");
         Console.In.ReadLine();
         command.CommandText = "ROLLBACK";
         command.ExecuteNonQuery();
@@ -100,7 +99,7 @@ internal static class LifetimeJobs
             await provider.DisposeAsync();
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"dispose-ms={clock.ElapsedMilliseconds}"));
+        PeerOutput.Say("dispose-ms", clock.ElapsedMilliseconds);
         return 0;
     }
 
@@ -108,6 +107,6 @@ internal static class LifetimeJobs
     {
         var clock = Stopwatch.StartNew();
         await PeerClient.FetchAsync(services.GetRequiredService<IHttpClientFactory>().CreateClient(PeerClient.Name), baseUrl, prefix, Count, Concurrency);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fetch-ms={clock.ElapsedMilliseconds}"));
+        PeerOutput.Say("fetch-ms", clock.ElapsedMilliseconds);
     }
 }

@@ -1,20 +1,18 @@
-using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using StatusAwareHttp;
 
-namespace StatusAwareHttp.Tests.Peer;
+namespace StatusAwareHttp.Testing.Peer.Core;
 
 /// <summary>
 /// An app's whole life with one store registration, for the start-up and shutdown tests:
 /// <c>lifecycle &lt;memory|distributed|no-di-memory|no-di-distributed&gt; &lt;using|await-using|host|no-dispose&gt; &lt;url|-&gt; [redis configuration]</c>.
-/// It sends one GET to the url (none for "-"), prints <c>#status=</c> and <c>#done</c>, then ends the app as the second
+/// It sends one GET to the url (none for "-"), says <c>#status</c>, then ends the app as the second
 /// argument says: a <c>using var</c> service provider (synchronous disposal), an <c>await using</c> one, a Generic Host
-/// started and stopped, or none (Main returns with the provider never disposed). Logs go to stdout; stderr gets only
-/// what the runtime writes of an unhandled exception.
+/// started and stopped, or none (Main returns with the provider never disposed), and says <c>#exited</c>. Logs go to
+/// stdout; stderr gets only what the runtime writes of an unhandled exception.
 /// </summary>
-internal static class Lifecycle
+internal static class LifecycleMode
 {
     public static async Task<int> RunAsync(string[] args)
     {
@@ -71,7 +69,7 @@ internal static class Lifecycle
                 return 2;
         }
 
-        Console.Out.WriteLine("#exited");
+        PeerOutput.Signal("exited");
         return 0;
     }
 
@@ -112,11 +110,11 @@ internal static class Lifecycle
             {
                 using var response = await client.GetAsync(url);
                 await response.Content.ReadAsStringAsync();
-                Console.Out.WriteLine("#status=" + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
+                PeerOutput.Say("status", (int)response.StatusCode);
             }
         }
 
-        Console.Out.WriteLine("#exited");
+        PeerOutput.Signal("exited");
         return 0;
     }
 
@@ -132,6 +130,6 @@ internal static class Lifecycle
         var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("app");
         using var response = await client.GetAsync(url);
         await response.Content.ReadAsStringAsync();
-        Console.Out.WriteLine("#status=" + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
+        PeerOutput.Say("status", (int)response.StatusCode);
     }
 }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -13,17 +12,10 @@ using Microsoft.Extensions.Logging;
 
 namespace StatusAwareHttp.Tests.Infrastructure;
 
-/// <summary>A request as the loopback server received it.</summary>
-public sealed record RecordedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, byte[] Body, string Protocol)
-{
-    public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
-
-    public string BodyText => Encoding.UTF8.GetString(Body);
-}
-
 /// <summary>
 /// A real HTTP server (Kestrel, in the test process) on 127.0.0.1 with a random port, scripted by the test
-/// through minimal-API routes. Every request it receives is recorded, body included.
+/// through minimal-API routes. Every request it receives is recorded, body included (unless started with
+/// <c>recordRequests: false</c>, as the benchmarks' origin is, where recording would be part of what is measured).
 /// </summary>
 public sealed class LoopbackServer : IAsyncDisposable
 {
@@ -56,7 +48,8 @@ public sealed class LoopbackServer : IAsyncDisposable
         Action<WebApplication> routes,
         X509Certificate2? certificate = null,
         Action<KestrelServerOptions>? kestrel = null,
-        HttpProtocols protocols = HttpProtocols.Http1AndHttp2)
+        HttpProtocols protocols = HttpProtocols.Http1AndHttp2,
+        bool recordRequests = true)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -76,21 +69,25 @@ public sealed class LoopbackServer : IAsyncDisposable
 
         var app = builder.Build();
         LoopbackServer? server = null;
-        app.Use(async (context, next) =>
+        if (recordRequests)
         {
-            context.Request.EnableBuffering();
-            using var buffer = new MemoryStream();
-            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
-            context.Request.Body.Position = 0;
-            var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            server!._requests.Enqueue(new RecordedRequest(
-                context.Request.Method,
-                context.Request.Path + context.Request.QueryString,
-                headers,
-                buffer.ToArray(),
-                context.Request.Protocol));
-            await next(context);
-        });
+            app.Use(async (context, next) =>
+            {
+                context.Request.EnableBuffering();
+                using var buffer = new MemoryStream();
+                await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+                context.Request.Body.Position = 0;
+                var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+                server!._requests.Enqueue(new RecordedRequest(
+                    context.Request.Method,
+                    context.Request.Path + context.Request.QueryString,
+                    headers,
+                    buffer.ToArray(),
+                    context.Request.Protocol));
+                await next(context);
+            });
+        }
+
         routes(app);
 
         await app.StartAsync();

@@ -4,13 +4,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace StatusAwareHttp.Redis.Peer;
+namespace StatusAwareHttp.Testing.Peer.Redis;
 
 /// <summary>One instance of a farm: warms up with one GET, then runs the GETs it is told on stdin until stdin ends.</summary>
 internal static class FarmMode
 {
-    private static readonly Lock Output = new();
-
     public static async Task<int> RunAsync(PeerArguments arguments)
     {
         var redis = arguments.Text("redis");
@@ -62,7 +60,7 @@ internal static class FarmMode
             await warm.Content.ReadAsStringAsync();
         }
 
-        Say(string.Create(CultureInfo.InvariantCulture, $"#ready {warming.ElapsedMilliseconds}"));
+        PeerOutput.Say("ready", warming.ElapsedMilliseconds);
         var running = new List<Task>();
         while (await Console.In.ReadLineAsync() is { } line)
         {
@@ -77,15 +75,6 @@ internal static class FarmMode
         return 0;
     }
 
-    private static void Say(string line)
-    {
-        lock (Output)
-        {
-            Console.Out.WriteLine(line);
-            Console.Out.Flush();
-        }
-    }
-
     private static async Task BurstAsync(HttpClient http, Uri url, int count)
     {
         var started = Stopwatch.StartNew();
@@ -97,7 +86,7 @@ internal static class FarmMode
                 var body = await response.Content.ReadAsStringAsync();
                 if (!response.IsSuccessStatusCode || body.Length == 0)
                 {
-                    Say($"#error status {(int)response.StatusCode}");
+                    PeerOutput.Say("error", $"status {(int)response.StatusCode}");
                     return false;
                 }
 
@@ -105,10 +94,10 @@ internal static class FarmMode
             }
             catch (Exception ex)
             {
-                Say($"#error {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}");
+                PeerOutput.Say("error", $"{ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}");
                 return false;
             }
         }));
-        Say(string.Create(CultureInfo.InvariantCulture, $"#got {results.Count(r => r)} {results.Count(r => !r)} {started.ElapsedMilliseconds}"));
+        PeerOutput.Say("got", string.Create(CultureInfo.InvariantCulture, $"{results.Count(r => r)} {results.Count(r => !r)} {started.ElapsedMilliseconds}"));
     }
 }

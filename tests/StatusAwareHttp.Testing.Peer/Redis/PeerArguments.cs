@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace StatusAwareHttp.Redis.Peer;
+namespace StatusAwareHttp.Testing.Peer.Redis;
 
 /// <summary>The peer's <c>key=value</c> arguments.</summary>
 internal sealed class PeerArguments

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StatusAwareHttp.Sqlite;
 
-namespace StatusAwareHttp.Sqlite.Peer;
+namespace StatusAwareHttp.Testing.Peer.Sqlite;
 
 /// <summary>The peer's client, registered as an app would: the test client's name, warnings logged to stdout.</summary>
 internal static class PeerClient

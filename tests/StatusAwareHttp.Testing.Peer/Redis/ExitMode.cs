@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace StatusAwareHttp.Redis.Peer;
+namespace StatusAwareHttp.Testing.Peer.Redis;
 
 /// <summary>
 /// An app's life with <c>UseRedisCoordination</c> from start to exit, as the docs write it: services disposed by
@@ -48,7 +48,7 @@ internal static class ExitMode
                 return 2;
         }
 
-        Console.Out.WriteLine("#exiting");
+        PeerOutput.Signal("exited");
         return 0;
     }
 
@@ -66,7 +66,7 @@ internal static class ExitMode
         {
             using var response = await http.GetAsync(request);
             await response.Content.ReadAsStringAsync();
-            Console.Out.WriteLine($"#got {(int)response.StatusCode}");
+            PeerOutput.Say("status", (int)response.StatusCode);
         }
     }
 

@@ -27,7 +27,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync(int? port = null)
     {
-        var server = new RedisServer(port ?? FreePort());
+        var server = new RedisServer(port ?? LoopbackPorts.Free());
         await server.StartAsync();
         return server;
     }
@@ -97,23 +97,4 @@ public sealed class RedisServer : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await KillAsync();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-}
-
-/// <summary>A fact that is skipped, saying why, when redis-server is not installed (CI always installs it).</summary>
-public sealed class RedisFactAttribute : FactAttribute
-{
-    public RedisFactAttribute()
-    {
-        if (!RedisServer.IsInstalled)
-        {
-            Skip = $"{RedisServer.Binary} is not installed (apt-get install redis-server; .ci/run does it).";
-        }
-    }
 }
