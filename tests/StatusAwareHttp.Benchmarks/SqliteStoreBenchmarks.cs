@@ -230,9 +230,13 @@ public sealed class SqliteBench : IAsyncDisposable
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT count(*) FROM sqlite_master WHERE name = 'http_cache_bodies'";
         var bodies = (long)command.ExecuteScalar()! == 1;
-        var (body, join) = bodies ? ("b.body", " JOIN http_cache_bodies b ON b.id = v.id") : ("v.body", string.Empty);
-        return $"SELECT v.id, v.status, v.request_time, v.response_time, v.headers, v.vary, length({body}), {body} "
-            + $"FROM http_cache_keys k JOIN http_cache_variants v ON v.key_id = k.id{join} WHERE k.partition = $p AND k.key = $k ORDER BY v.position";
+        return bodies
+            ? "SELECT v.id, v.status, v.request_time, v.response_time, v.headers, v.vary, "
+                + "CASE WHEN v.apart THEN length(b.body) ELSE length(v.body) END, CASE WHEN v.apart THEN b.body ELSE v.body END "
+                + "FROM http_cache_keys k JOIN http_cache_variants v ON v.key_id = k.id LEFT JOIN http_cache_bodies b ON v.apart AND b.id = v.id "
+                + "WHERE k.partition = $p AND k.key = $k ORDER BY v.position"
+            : "SELECT v.id, v.status, v.request_time, v.response_time, v.headers, v.vary, length(v.body), v.body "
+                + "FROM http_cache_keys k JOIN http_cache_variants v ON v.key_id = k.id WHERE k.partition = $p AND k.key = $k ORDER BY v.position";
     }
 
     /// <summary>The key of /fresh in the file (the cache's own key text).</summary>

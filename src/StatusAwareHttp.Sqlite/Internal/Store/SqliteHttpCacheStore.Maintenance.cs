@@ -16,6 +16,8 @@ internal sealed partial class SqliteHttpCacheStore
     /// <summary>The most keys whose reads are held in memory until the writer or the close writes them.</summary>
     internal const int MaxRecordedReads = 16 * 1024;
 
+    private int _touchedKeys;
+
     /// <summary>Writes the recorded access times on the calling thread, after the queued writes (tests).</summary>
     internal void RunMaintenance()
     {
@@ -33,24 +35,41 @@ internal sealed partial class SqliteHttpCacheStore
     /// <summary>Completes when the queued writes are in the file (reads start no background work).</summary>
     internal Task WhenIdle() => FlushAsync().AsTask();
 
-    /// <summary>Records a read in memory: a dictionary store, no write, no background work.</summary>
+    /// <summary>
+    /// Records a read in memory: a dictionary store, no write, no background work. The keys are counted here, never
+    /// by <c>ConcurrentDictionary.Count</c>, which takes every one of its locks (up to 1,024 once it has grown).
+    /// </summary>
     private void Touch(string key)
     {
         var ticks = _time.GetUtcNow().UtcTicks;
-        if (_touched.Count < MaxRecordedReads || _touched.ContainsKey(key))
+        if (_touched.TryGetValue(key, out _))
         {
             _touched[key] = ticks;
+        }
+        else if (Volatile.Read(ref _touchedKeys) < MaxRecordedReads && _touched.TryAdd(key, ticks))
+        {
+            Interlocked.Increment(ref _touchedKeys);
+        }
+    }
+
+    /// <summary>Forgets the read of a key written or removed now (its row gets the write's time).</summary>
+    private void ForgetRead(string key)
+    {
+        if (_touched.TryRemove(key, out _))
+        {
+            Interlocked.Decrement(ref _touchedKeys);
         }
     }
 
     /// <summary>The recorded reads, taken out (a key whose write is still queued keeps its: the row is not there yet).</summary>
     private List<KeyValuePair<string, long>> TakeTouches()
     {
-        var batch = new List<KeyValuePair<string, long>>(_touched.Count);
+        var batch = new List<KeyValuePair<string, long>>(Math.Max(0, Volatile.Read(ref _touchedKeys)));
         foreach (var touch in _touched)
         {
             if (_writes.Find(touch.Key) is null && _touched.TryRemove(touch))
             {
+                Interlocked.Decrement(ref _touchedKeys);
                 batch.Add(touch);
             }
         }

@@ -185,7 +185,7 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
         }
 
         _front?.Set(key, entries, size, timeToLive is { } t && t < _frontLifetime ? t : _frontLifetime);
-        _touched.TryRemove(key, out _);
+        ForgetRead(key);
 
         // Off the request path: the writer makes it in the background; reads of this process see it meanwhile.
         // While the file is bypassed nothing is queued: the next read of the file probes it once the break is over.
@@ -196,7 +196,7 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
     {
         ArgumentNullException.ThrowIfNull(key);
         _front?.Remove(key);
-        _touched.TryRemove(key, out _);
+        ForgetRead(key);
 
         // An invalidation follows a change the origin already made: it is made even when the caller stopped waiting.
         // Queued even while the file is bypassed: it hides a write of the key queued before.
