@@ -9,7 +9,7 @@ namespace StatusAwareHttp;
 /// <summary>
 /// The whole StatusAwareHttp pipeline around an inner handler, for code without dependency injection:
 /// <c>new HttpClient(StatusAwareHttpHandler.Create(new SocketsHttpHandler(), o =&gt; ...))</c>. It behaves as a client
-/// registered with <c>AddStatusHandling</c>: the same handlers in the same order (redirects, authentication, cache,
+/// registered with <c>AddStatusHandling</c>: the same handlers in the same order (redirects, deprecation notices, authentication, cache,
 /// retries, errors), the inner handler's own redirect following turned off, the same option validation.
 /// </summary>
 /// <remarks>

@@ -35,6 +35,14 @@ public sealed class StatusHandlingOptions
     public ErrorOptions Errors { get; } = new();
 
     /// <summary>
+    /// Gets what is done with the <c>Deprecation</c> (RFC 9745) and <c>Sunset</c> (RFC 8594) notices of responses: a
+    /// warning once per route, a counter, span tags, and (opt-in) an exception past the sunset. Enabled by default.
+    /// </summary>
+    [Required]
+    [ValidateObjectMembers]
+    public DeprecationOptions Deprecation { get; } = new();
+
+    /// <summary>
     /// Gets the names of request headers that carry credentials, for the whole library: they are dropped when a
     /// redirect leaves the origin of the original request (besides <c>Authorization</c>, <c>Proxy-Authorization</c> and
     /// <c>Cookie</c>, which always are), and a GET that carries one is cached in a partition of its own, keyed by a

@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace StatusAwareHttp.Sqlite.Tests;
 
 /// <summary>
-/// An app on the SQLite store, from start to exit, in a child process (tests/StatusAwareHttp.Testing.Peer): disposed
+/// An app on the SQLite store, from start to exit, in a child process (tests/StatusAwareHttp.TestPeer): disposed
 /// synchronously, asynchronously or by a Generic Host (the store disposed twice on the way), or never disposed (Main
 /// returns, or <c>Environment.Exit</c>): it exits with 0, writes nothing on stderr, and the next process finds every
 /// response it stored.

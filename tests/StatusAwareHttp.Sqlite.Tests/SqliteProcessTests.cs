@@ -57,6 +57,31 @@ public sealed class SqliteProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Another_process_serves_a_QUERY_entry_from_the_file_by_its_content_and_misses_other_content()
+    {
+        await using var origin = await SqliteOrigin.StartAsync();
+        await using var local = TestClient.Create(builder: b => b.UseSqliteHttpCache(_folder.File(), o => o.MemoryFrontLifetime = TimeSpan.Zero));
+        using (var request = new HttpRequestMessage(HttpMethod.Query, origin.Url("/search")) { Content = new StringContent("{\"q\":\"a\"}", System.Text.Encoding.UTF8, "application/json") })
+        {
+            (await local.Client.SendAsync(request)).Dispose();
+        }
+
+        await local.Services.GetRequiredKeyedService<StatusAwareHttp.IHttpCache>(TestClient.Name).FlushAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+
+        // RFC 10008 §2.7: the same content, in another process, is a hit from the file; other content goes to the origin.
+        var same = (await PeerProcess.RunAsync("query", _folder.File(), origin.Url("/search").ToString(), "application/json", "{ \"q\" : \"a\" }")).AssertUnlocked();
+        Assert.Equal("200", same.Value("status"));
+        Assert.Contains("hit", same.Value("cache-status"), StringComparison.Ordinal);
+        Assert.Equal("found:{\"q\":\"a\"}", same.Value("body"));
+        Assert.Equal(1, origin.CountFor("/search"));
+
+        var other = (await PeerProcess.RunAsync("query", _folder.File(), origin.Url("/search").ToString(), "application/json", "{\"q\":\"b\"}")).AssertUnlocked();
+        Assert.Equal("found:{\"q\":\"b\"}", other.Value("body"));
+        Assert.Contains("fwd=uri-miss", other.Value("cache-status"), StringComparison.Ordinal);
+        Assert.Equal(2, origin.CountFor("/search"));
+    }
+
+    [Fact]
     public async Task Sixteen_writers_in_two_processes_lose_no_entry_and_no_caller_sees_a_lock()
     {
         const int PerProcess = 200;

@@ -5,14 +5,14 @@ using StatusAwareHttp.Sample.Tour;
 
 namespace StatusAwareHttp.Sample.Sections;
 
-/// <summary>The cache stops: a fresh hit, a 304 revalidation, a Vary split, and stale-if-error.</summary>
+/// <summary>The cache stops: a fresh hit, a 304 revalidation, a Vary split, stale-if-error, and a QUERY keyed by its content.</summary>
 internal sealed class CacheSection : ITourSection
 {
     private int _flakyCalls;
 
     public int Order => 200;
 
-    public string Title => "HTTP cache (RFC 9111, RFC 5861, RFC 9211)";
+    public string Title => "HTTP cache (RFC 9111, RFC 5861, RFC 9211, RFC 10008)";
 
     public void MapRoutes(WebApplication origin)
     {
@@ -32,6 +32,15 @@ internal sealed class CacheSection : ITourSection
             c.Response.Headers.CacheControl = "max-age=60";
             c.Response.Headers.Vary = "Accept-Language";
             return Results.Text(c.Request.Headers.AcceptLanguage == "fr" ? "bonjour" : "hello");
+        });
+        origin.MapMethods("/cache/query", ["QUERY"], async (HttpContext c) =>
+        {
+            // RFC 10008: the content is the query; the answer is cacheable like a GET's.
+            using var reader = new StreamReader(c.Request.Body);
+            var query = await reader.ReadToEndAsync();
+            c.Response.Headers.CacheControl = "max-age=60";
+            c.Response.Headers.Location = "/cache/stored-queries/1";
+            await c.Response.WriteAsync(query.Contains("\"b\"", StringComparison.Ordinal) ? "2 contacts named b" : "3 contacts named a");
         });
         origin.MapGet("/cache/flaky", (HttpContext c) =>
         {
@@ -81,7 +90,30 @@ internal sealed class CacheSection : ITourSection
             var ok = ctx.Demo.Hits("/cache/flaky") == 2 && status == 200 && body == "yesterday's report" && cacheStatus.Contains("detail=stale-if-error", StringComparison.Ordinal);
             return new StopResult("200 with max-age=0, stale-if-error=300, then 500", $"served the stale response instead of the 500: Cache-Status: {cacheStatus}", $"{status}: \"{body}\"", ok);
         }),
+        new("A QUERY keyed by its content", "QUERY /cache/query with {\"q\":\"a\"}, { \"q\" : \"a\" }, then {\"q\":\"b\"}", async (ctx, ct) =>
+        {
+            await QueryAsync(ctx, """{"q":"a"}""", ct);
+            var (status, body, cacheStatus, location) = await QueryAsync(ctx, """{ "q" : "a" }""", ct);
+            var (_, other, otherStatus, _) = await QueryAsync(ctx, """{"q":"b"}""", ct);
+            var ok = ctx.Demo.Hits("/cache/query") == 2 && body == "3 contacts named a" && other == "2 contacts named b"
+                && cacheStatus.Contains("; hit", StringComparison.Ordinal) && otherStatus.Contains("fwd=uri-miss", StringComparison.Ordinal)
+                && location == new Uri(ctx.Origin, "/cache/stored-queries/1");
+            return new StopResult(
+                "200, max-age=60, Location: /cache/stored-queries/1, for each content",
+                $"keyed the answer by a SHA-256 of the content (JSON whitespace aside): the same query a hit ({cacheStatus}), another a miss",
+                $"{status}: \"{body}\", then \"{other}\"; GetQueryLocation() = {location}",
+                ok);
+        }),
     ];
+
+    private static async Task<(int Status, string Body, string CacheStatus, Uri? Location)> QueryAsync(TourContext ctx, string json, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Query, "/cache/query") { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        using var response = await ctx.Client.SendAsync(request, ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        var cacheStatus = response.Headers.TryGetValues("Cache-Status", out var values) ? string.Join(", ", values) : "(none)";
+        return ((int)response.StatusCode, body, cacheStatus, response.GetQueryLocation());
+    }
 
     private static async Task<(int Status, string Body, string CacheStatus)> GetAsync(TourContext ctx, string path, string? language, CancellationToken ct)
     {

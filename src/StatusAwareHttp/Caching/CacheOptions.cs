@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace StatusAwareHttp;
 
 /// <summary>
-/// Options of the HTTP cache (RFC 9111): a private cache of GET responses, partitioned by credentials, revalidated
+/// Options of the HTTP cache (RFC 9111): a private cache of GET and QUERY (RFC 10008) responses, partitioned by credentials, revalidated
 /// with conditional requests (304), with RFC 5861 <c>stale-while-revalidate</c> and <c>stale-if-error</c>.
 /// </summary>
 /// <remarks>
@@ -34,6 +34,16 @@ public sealed class CacheOptions
     /// </summary>
     [Range(0.0, 2147483591.0)]
     public long MaxEntryBytes { get; set; } = 4L * 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets the largest request content of a QUERY (RFC 10008), or of a POST marked as a query, that is read
+    /// into memory to key its response (§2.7: the key incorporates a SHA-256 of the content) and to send it again on a
+    /// retry or a redirect. Content announcing a longer <c>Content-Length</c>, or a stream of unknown length, is sent
+    /// unchanged and its response is not stored. Default: 64 KiB (65536). Range: 0 to 16 MiB (16777216); with 0 no
+    /// QUERY response with content is stored.
+    /// </summary>
+    [Range(0.0, 16777216.0)]
+    public long MaxQueryContentBytes { get; set; } = 64L * 1024;
 
     /// <summary>
     /// Gets or sets the fraction of the time since <c>Last-Modified</c> that a response without explicit freshness
@@ -82,4 +92,19 @@ public sealed class CacheOptions
     /// <see langword="false"/>.
     /// </summary>
     public bool ServeStaleWhenUnreachable { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether a body read through the cache is checked, as it streams, against the
+    /// <c>sha-256</c> and <c>sha-512</c> digests of its <c>Content-Digest</c> and <c>Repr-Digest</c> fields (RFC 9530):
+    /// a body that does not match is never stored, and its reader gets an <see cref="IOException"/> naming the digest
+    /// at the end of the body. Default: <see langword="true"/> (a response without those fields costs nothing).
+    /// </summary>
+    public bool VerifyDigests { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the requests the cache sends to the origin ask for a digest of the
+    /// representation, <c>Want-Repr-Digest: sha-256=10, sha-512=3</c> (RFC 9530 §4), so that origins that can send
+    /// <c>Repr-Digest</c> do. Default: <see langword="false"/>.
+    /// </summary>
+    public bool WantReprDigest { get; set; }
 }

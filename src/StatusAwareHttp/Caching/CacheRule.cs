@@ -8,8 +8,9 @@ namespace StatusAwareHttp;
 /// <remarks>
 /// <para>
 /// A rule matches a URI when every condition it has holds: <see cref="Host"/>, <see cref="PathPrefix"/> and
-/// <see cref="Predicate"/>; it needs at least one. The first matching rule in the list applies. A rule needs exactly
-/// one effect: <see cref="Lifetime"/> or <see cref="NoStore"/>. Rules are checked at start-up.
+/// <see cref="Predicate"/>; it needs at least one. The first matching rule in the list applies. A rule needs at least
+/// one effect: <see cref="Lifetime"/> or <see cref="NoStore"/> (not both), and <see cref="PostIsQuery"/>. Rules are
+/// checked at start-up.
 /// </para>
 /// <para>
 /// A lifetime replaces the origin's freshness (<c>max-age</c>, <c>Expires</c>, <c>no-cache</c>, heuristic freshness)
@@ -17,8 +18,8 @@ namespace StatusAwareHttp;
 /// max-age=</c> the lifetime, with the origin's other directives (<c>must-revalidate</c>, <c>stale-if-error</c>, ...)
 /// kept. A response that says <c>no-store</c> (or sets a cookie, or is a 206) is never stored because of a rule, unless
 /// <see cref="ApplyToNoStoreResponses"/> says so. Responses stored or served under a rule show <c>detail=rule</c> in
-/// <c>Cache-Status</c>. <see cref="Host"/>, <see cref="PathPrefix"/>, <see cref="Lifetime"/>, <see cref="NoStore"/>
-/// and <see cref="ApplyToNoStoreResponses"/> can be bound from configuration; <see cref="Predicate"/> is set in code.
+/// <c>Cache-Status</c>. <see cref="Host"/>, <see cref="PathPrefix"/>, <see cref="Lifetime"/>, <see cref="NoStore"/>,
+/// <see cref="ApplyToNoStoreResponses"/> and <see cref="PostIsQuery"/> can be bound from configuration; <see cref="Predicate"/> is set in code.
 /// </para>
 /// </remarks>
 public sealed class CacheRule
@@ -57,4 +58,13 @@ public sealed class CacheRule
     /// response is never stored, whatever the rule.
     /// </summary>
     public bool ApplyToNoStoreResponses { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether a POST to a matching URI is a query (RFC 10008), as
+    /// <see cref="HttpCacheRequestExtensions.MarkAsQuery"/> makes one request: retried and cached by its content like a
+    /// QUERY, never invalidating. For endpoints that take safe queries by POST (GraphQL, search APIs); never for one
+    /// that changes state. The rule's <see cref="Lifetime"/> or <see cref="NoStore"/>, when set, applies too. A request
+    /// marked with <c>MarkAsQuery(false)</c> is not made a query by the rule. Default: <see langword="false"/>.
+    /// </summary>
+    public bool PostIsQuery { get; set; }
 }

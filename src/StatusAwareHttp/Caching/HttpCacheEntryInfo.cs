@@ -9,6 +9,12 @@ public sealed class HttpCacheEntryInfo
     /// <summary>Gets the URI as the cache keys it (absolute, with the query the key keeps, without fragment).</summary>
     public required Uri Uri { get; init; }
 
+    /// <summary>
+    /// Gets the method of the requests the key stores responses to: <c>GET</c>, <c>QUERY</c> (RFC 10008), or <c>POST</c>
+    /// for a POST marked as a query. A query's key holds a hash of its content, never the content. Default: <c>GET</c>.
+    /// </summary>
+    public string Method { get; init; } = "GET";
+
     /// <summary>Gets the status of the most recent variant.</summary>
     public required int StatusCode { get; init; }
 

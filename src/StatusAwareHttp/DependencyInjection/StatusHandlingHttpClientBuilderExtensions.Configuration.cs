@@ -55,6 +55,7 @@ public static partial class StatusHandlingHttpClientBuilderExtensions
     [
         nameof(StatusHandlingOptions.Redirects), nameof(StatusHandlingOptions.Cache), nameof(StatusHandlingOptions.Retries),
         nameof(StatusHandlingOptions.Errors), nameof(StatusHandlingOptions.SensitiveHeaders), nameof(StatusHandlingOptions.Authentication),
+        nameof(StatusHandlingOptions.Deprecation),
     ];
 
     private static readonly string[] AuthenticationKeys =
@@ -68,6 +69,7 @@ public static partial class StatusHandlingHttpClientBuilderExtensions
         ConfigurationKeys.Bind(section.GetSection(nameof(StatusHandlingOptions.Redirects)), s => s.Bind(options.Redirects, ConfigurationKeys.Strict));
         ConfigurationKeys.Bind(section.GetSection(nameof(StatusHandlingOptions.Cache)), s => s.Bind(options.Cache, ConfigurationKeys.Strict));
         ConfigurationKeys.Bind(section.GetSection(nameof(StatusHandlingOptions.Errors)), s => s.Bind(options.Errors, ConfigurationKeys.Strict));
+        ConfigurationKeys.Bind(section.GetSection(nameof(StatusHandlingOptions.Deprecation)), s => s.Bind(options.Deprecation, ConfigurationKeys.Strict));
 
         // Configured sensitive headers are added to the default ones (a list can only widen what is kept secret).
         foreach (var header in section.GetSection(nameof(StatusHandlingOptions.SensitiveHeaders)).GetChildren())

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using StatusAwareHttp;
 using StatusAwareHttp.Authentication.Internal;
 using StatusAwareHttp.Caching.Internal;
+using StatusAwareHttp.Deprecation.Internal;
 using StatusAwareHttp.Errors.Internal;
 using StatusAwareHttp.Internal;
 using StatusAwareHttp.Redirects.Internal;
@@ -17,7 +18,7 @@ public static partial class StatusHandlingHttpClientBuilderExtensions
     /// <summary>
     /// Gives this client the documented meaning of HTTP status codes: handlers in front of the primary handler, whose
     /// own redirect following is turned off. Outermost first: tracing (one span per logical request), throw-on-error
-    /// (when <c>Errors.ThrowOnErrorStatus</c> is on), redirects, authentication (when something can answer a 401), the
+    /// (when <c>Errors.ThrowOnErrorStatus</c> is on), redirects, deprecation notices, authentication (when something can answer a 401), the
     /// HTTP cache, retries, and errors (the 505 fallback and empty 204/205 content); each concern switched off is left
     /// out. Options are named after the client and validated at start-up. Calling this again on the same client adds
     /// its <paramref name="configure"/> to the options; it never adds a second set of handlers.
@@ -57,6 +58,7 @@ public static partial class StatusHandlingHttpClientBuilderExtensions
         services.TryAddSingleton<ErrorMetrics>();
         services.TryAddSingleton<AuthenticationMetrics>();
         services.TryAddSingleton<CacheMetrics>();
+        services.TryAddSingleton<DeprecationMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, StatusHandlingBuilderFilter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StatusHandlingOptions>, StatusHandlingOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StatusHandlingOptions>, StatusHandlingOptionsCrossValidator>());

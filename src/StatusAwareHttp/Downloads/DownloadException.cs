@@ -16,6 +16,12 @@ public enum DownloadFailureReason
 
     /// <summary>The downloaded length does not match the total length the server announced.</summary>
     LengthMismatch,
+
+    /// <summary>
+    /// The file does not match the <c>Repr-Digest</c> the server announced (RFC 9530 §3), checked after a resume, even
+    /// once downloaded again from byte 0.
+    /// </summary>
+    DigestMismatch,
 }
 
 /// <summary>

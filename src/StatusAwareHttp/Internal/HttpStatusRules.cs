@@ -34,7 +34,9 @@ internal enum StatusTraits
 /// <summary>
 /// Every status rule of the library in one table: which redirects are followed and with which method, which statuses
 /// are cacheable by default, transient (retried by default), covered by stale-if-error, empty, a version problem, or
-/// hold their origin with a <c>Retry-After</c>. The policies (<c>RedirectPolicy</c>, <c>CacheStrategy</c>,
+/// hold their origin with a <c>Retry-After</c>. Every rule applies to QUERY (RFC 10008) as to GET: a QUERY is safe and
+/// idempotent (§2), so transient statuses and connection failures are retried with its content sent again whole, and
+/// it is cached (§2.7); only the redirect method differs from POST's (§2.5, <see cref="RedirectMethod"/>). The policies (<c>RedirectPolicy</c>, <c>CacheStrategy</c>,
 /// <c>OriginAnswers</c>, <c>RetryPolicy</c>, <c>ErrorClassifier</c>, <c>VersionFallbackPolicy</c>,
 /// <c>NoContentPolicy</c>), the handlers and <c>RetryOptions.StatusCodes</c>' default read it. Pure.
 /// </summary>
@@ -68,13 +70,16 @@ internal static class HttpStatusRules
     /// <summary>The method of the request that follows a redirect (RFC 9110 §15.4 and Fetch).</summary>
     public static HttpMethod RedirectMethod(int status, HttpMethod method) => status switch
     {
-        // §15.4.4: the answer is fetched with GET; HEAD stays HEAD (Fetch).
+        // §15.4.4: the answer is fetched with GET; HEAD stays HEAD (Fetch). RFC 10008 §2.5: a 303 to a QUERY too.
         303 => method == HttpMethod.Head ? HttpMethod.Head : HttpMethod.Get,
 
-        // §15.4.2, §15.4.3: user agents historically change POST to GET; browsers do, and so do we.
+        // §15.4.2, §15.4.3: user agents historically change POST to GET; browsers do, and so do we (also for a POST
+        // the application marked as a query: the server may mean the PRG pattern).
         301 or 302 when method == HttpMethod.Post => HttpMethod.Get,
 
-        // §15.4.8, §15.4.9, and 301/302 with any method but POST: the method is kept.
+        // §15.4.8, §15.4.9, and 301/302 with any method but POST: the method is kept. RFC 10008 §2.5: a QUERY is
+        // repeated as a QUERY, with its content, after 301, 302, 307 and 308 ("the exceptions for redirecting a POST
+        // as a GET request after a 301 or 302 response do not apply to QUERY requests").
         _ => method,
     };
 

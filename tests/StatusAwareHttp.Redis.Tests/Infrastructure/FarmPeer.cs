@@ -4,7 +4,7 @@ using StatusAwareHttp.Tests.Infrastructure;
 namespace StatusAwareHttp.Redis.Tests.Infrastructure;
 
 /// <summary>
-/// One app instance of a farm: the peer program's mode <c>farm</c> (tests/StatusAwareHttp.Testing.Peer, a process of
+/// One app instance of a farm: the peer program's mode <c>farm</c> (tests/StatusAwareHttp.TestPeer, a process of
 /// its own, run by <see cref="PeerProcess"/>), told what to GET on its stdin. The test waits on what it says, never on a
 /// fixed delay.
 /// </summary>

@@ -64,6 +64,14 @@ public static class SqliteOrigin
                 return Results.NoContent();
             });
 
+            // QUERY (RFC 10008): fresh for 10 minutes, the result named by the content.
+            app.MapMethods("/search", ["QUERY"], async (HttpContext c) =>
+            {
+                using var reader = new StreamReader(c.Request.Body);
+                c.Response.Headers.CacheControl = "max-age=600";
+                await c.Response.WriteAsync("found:" + await reader.ReadToEndAsync());
+            });
+
             app.MapGet("/n/{name}", (HttpContext c, string name) =>
             {
                 c.Response.Headers.CacheControl = "max-age=600";

@@ -19,6 +19,11 @@ public sealed class RedirectPolicyTests
     [InlineData(307, "POST", "POST")] // §15.4.8: method not changed
     [InlineData(308, "PUT", "PUT")] // §15.4.9: method not changed
     [InlineData(308, "PATCH", "PATCH")]
+    [InlineData(301, "QUERY", "QUERY")] // RFC 10008 §2.5: the POST exceptions do not apply to QUERY
+    [InlineData(302, "QUERY", "QUERY")]
+    [InlineData(307, "QUERY", "QUERY")]
+    [InlineData(308, "QUERY", "QUERY")]
+    [InlineData(303, "QUERY", "GET")] // RFC 10008 §2.5: the results are retrieved with GET
     public void NextMethod_follows_the_rules(int status, string method, string expected)
     {
         Assert.Equal(expected, RedirectPolicy.NextMethod((HttpStatusCode)status, new HttpMethod(method)).Method);

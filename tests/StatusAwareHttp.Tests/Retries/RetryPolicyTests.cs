@@ -27,6 +27,7 @@ public sealed class RetryPolicyTests
     // Other methods never, key or not.
     [InlineData("CONNECT", true, true, "NotIdempotent")]
     [InlineData("LOCK", true, true, "NotIdempotent")]
+    [InlineData("QUERY", false, true, "None")] // RFC 10008 §2: safe and idempotent
     public void Which_methods_are_retried(string method, bool hasKey, bool retryKeyed, string expected) =>
         Assert.Equal(Enum.Parse<RetryRefusal>(expected), RetryPolicy.CheckRequest(new HttpMethod(method), hasKey, content: null, retryKeyed));
 
@@ -41,6 +42,14 @@ public sealed class RetryPolicyTests
         { "stream", false }, // may be a one-shot stream: never re-sent empty or cut short
         { "multipart with a stream", false },
     };
+
+    [Theory]
+    [InlineData("POST", true, "None")] // marked as a query: repeated as a QUERY
+    [InlineData("POST", false, "NotIdempotent")]
+    [InlineData("PATCH", true, "NotIdempotent")] // the mark is for POST only
+    [InlineData("QUERY", false, "None")]
+    public void A_POST_marked_as_a_query_is_retried_as_a_QUERY(string method, bool marked, string expected) =>
+        Assert.Equal(expected, RetryPolicy.CheckRequest(new HttpMethod(method), hasIdempotencyKey: false, content: null, retryPostWithIdempotencyKey: true, markedQuery: marked).ToString());
 
     [Theory]
     [MemberData(nameof(Bodies))]

@@ -142,6 +142,17 @@ internal sealed class BackgroundRevalidator
             VersionPolicy = request.VersionPolicy,
         };
 
+        // RFC 10008 §2.6, §2.7: a query is revalidated with the same content it is keyed by (read once, as the caller sent it).
+        if (request.Content is StatusAwareHttp.Internal.QueryContent query)
+        {
+            clone.Method = request.Method;
+            clone.Content = query.Copy();
+            if (StatusAwareHttp.Internal.QueryRequests.IsMarked(request))
+            {
+                StatusAwareHttp.Internal.QueryRequests.Mark(clone, isQuery: true);
+            }
+        }
+
         foreach (var field in request.Headers.NonValidated)
         {
             clone.Headers.TryAddWithoutValidation(field.Key, field.Value);

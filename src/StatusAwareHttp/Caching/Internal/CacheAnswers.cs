@@ -34,7 +34,7 @@ internal sealed class CacheAnswers
     {
         if (decision.Action == LookupAction.Fresh)
         {
-            _context.Metrics.Lookup(CacheOutcome.Hit);
+            _context.Metrics.Lookup(CacheOutcome.Hit, request.Method);
             if (_context.Logger.IsEnabled(LogLevel.Debug))
             {
                 Log.Hit(_context.Logger, UriRedaction.Redact(uri), (long)decision.Age.TotalSeconds, (long)decision.TimeToLive.TotalSeconds);
@@ -42,7 +42,7 @@ internal sealed class CacheAnswers
         }
         else
         {
-            _context.Metrics.Lookup(CacheOutcome.Stale);
+            _context.Metrics.Lookup(CacheOutcome.Stale, request.Method);
             LogStale(uri, decision.Action == LookupAction.ServeStale ? "max-stale" : "stale-while-revalidate", decision);
         }
 
@@ -52,7 +52,7 @@ internal sealed class CacheAnswers
     /// <summary>Serves <paramref name="entry"/> under an override, without contacting the origin, showing <paramref name="detail"/>.</summary>
     public HttpResponseMessage Overridden(HttpCacheEntry entry, HttpRequestMessage request, Uri uri, LookupDecision decision, string detail)
     {
-        _context.Metrics.Lookup(decision.TimeToLive > TimeSpan.Zero ? CacheOutcome.Hit : CacheOutcome.Stale);
+        _context.Metrics.Lookup(decision.TimeToLive > TimeSpan.Zero ? CacheOutcome.Hit : CacheOutcome.Stale, request.Method);
         if (_context.Logger.IsEnabled(LogLevel.Debug))
         {
             ControlLog.ServedByOverride(_context.Logger, UriRedaction.Redact(uri), detail, (long)decision.Age.TotalSeconds, (long)decision.TimeToLive.TotalSeconds);
@@ -67,7 +67,7 @@ internal sealed class CacheAnswers
     /// </summary>
     public HttpResponseMessage StaleOnError(CacheExchange exchange, HttpCacheEntry stale, LookupDecision now, int? status)
     {
-        _context.Metrics.Lookup(CacheOutcome.Stale);
+        _context.Metrics.Lookup(CacheOutcome.Stale, exchange.Request.Method);
         LogStale(exchange.Uri, status is { } s ? $"stale-if-error after {s}" : "stale-if-error after a connection failure", now);
         return Serve(stale, exchange.Request, now.Age, _context.Status.Forward(exchange.Reason, status, now.TimeToLive, detail: CacheStatus.StaleIfErrorDetail));
     }
@@ -84,7 +84,7 @@ internal sealed class CacheAnswers
         }
 
         var now = CacheStrategy.Decide(stale, exchange.Directives, _context.Time.GetUtcNow(), _context.Heuristic);
-        _context.Metrics.Lookup(CacheOutcome.Stale);
+        _context.Metrics.Lookup(CacheOutcome.Stale, exchange.Request.Method);
         if (_context.Logger.IsEnabled(LogLevel.Information))
         {
             ControlLog.ServedUnreachable(_context.Logger, UriRedaction.Redact(exchange.Uri), (long)now.Staleness.TotalSeconds);
@@ -97,7 +97,7 @@ internal sealed class CacheAnswers
     public HttpResponseMessage Revalidated(CacheExchange exchange, HttpCacheEntry stale, HttpCacheEntry updated, DateTimeOffset responseTime, TimeSpan lifetime)
     {
         var age = CacheStrategy.CurrentAge(updated.Parsed, exchange.RequestTime, responseTime, _context.Time.GetUtcNow());
-        _context.Metrics.Lookup(CacheOutcome.Revalidated);
+        _context.Metrics.Lookup(CacheOutcome.Revalidated, exchange.Request.Method);
         if (_context.Logger.IsEnabled(LogLevel.Debug))
         {
             Log.Revalidated(_context.Logger, UriRedaction.Redact(exchange.Uri), stale.StatusCode);
@@ -131,7 +131,7 @@ internal sealed class CacheAnswers
     /// <summary>The cache's own 504, counted as a miss: the one place it is made.</summary>
     private HttpResponseMessage GatewayTimeout(HttpRequestMessage request, string detail)
     {
-        _context.Metrics.Lookup(CacheOutcome.Miss);
+        _context.Metrics.Lookup(CacheOutcome.Miss, request.Method);
         var response = new HttpResponseMessage(HttpStatusCode.GatewayTimeout) { RequestMessage = request };
         response.Headers.TryAddWithoutValidation(CacheStatus.FieldName, _context.Status.Detail(detail));
         return response;

@@ -63,9 +63,9 @@ internal sealed class CacheControlOptionsValidator : IValidateOptions<StatusHand
             failures.Add($"{at}.PathPrefix '{prefix}' must start with '/'.");
         }
 
-        if (rule.NoStore == rule.Lifetime.HasValue)
+        if (rule.NoStore == rule.Lifetime.HasValue && (rule.NoStore || !rule.PostIsQuery))
         {
-            failures.Add($"{at} must set exactly one of Lifetime and NoStore.");
+            failures.Add($"{at} must set exactly one of Lifetime and NoStore (or only PostIsQuery).");
         }
 
         if (rule.Lifetime is { } lifetime && (lifetime <= TimeSpan.Zero || lifetime > MaxRuleLifetime))

@@ -25,7 +25,7 @@ internal sealed class CacheMetrics
 
     public CacheMetrics(StatusAwareHttpMeter meter)
     {
-        _lookups = meter.Meter.CreateCounter<long>("statusawarehttp.cache.lookups", "{request}", "GET requests the cache looked up, by outcome: hit, miss, revalidated (304), stale (served stale).");
+        _lookups = meter.Meter.CreateCounter<long>("statusawarehttp.cache.lookups", "{request}", "GET and QUERY requests the cache looked up, by outcome: hit, miss, revalidated (304), stale (served stale), and http.request.method.");
         _storedBytes = meter.Meter.CreateCounter<long>("statusawarehttp.cache.stored_bytes", "By", "Body bytes written to the cache store.");
         _evictions = meter.Meter.CreateCounter<long>("statusawarehttp.cache.evictions", "{entry}", "Entries the memory store evicted, by reason: capacity or expired.");
         _coalesced = meter.Meter.CreateCounter<long>("statusawarehttp.cache.coalesced", "{request}", "Requests that shared another identical request's origin response.");
@@ -41,11 +41,11 @@ internal sealed class CacheMetrics
     }
 
     // Each measurement first asks whether anyone listens: with no listener a tagged Add still walks its tags.
-    public void Lookup(CacheOutcome outcome)
+    public void Lookup(CacheOutcome outcome, HttpMethod method)
     {
         if (_lookups.Enabled)
         {
-            _lookups.Add(1, _client, new KeyValuePair<string, object?>("outcome", OutcomeName(outcome)));
+            _lookups.Add(1, _client, new KeyValuePair<string, object?>("outcome", OutcomeName(outcome)), new KeyValuePair<string, object?>("http.request.method", method.Method));
         }
     }
 

@@ -47,7 +47,7 @@ internal sealed partial class CachingHandler
             {
                 if (exchange.CountMiss)
                 {
-                    _context.Metrics.Lookup(CacheOutcome.Miss);
+                    _context.Metrics.Lookup(CacheOutcome.Miss, exchange.Request.Method);
                 }
 
                 return joined;
@@ -81,6 +81,11 @@ internal sealed partial class CachingHandler
     private async Task<HttpResponseMessage> ForwardAsync(CacheExchange exchange, bool async, CancellationToken cancellationToken)
     {
         exchange.Sent(_context.Time.GetUtcNow());
+        if (_context.Options.WantReprDigest)
+        {
+            Digests.Internal.DigestFields.AskForReprDigest(exchange.Request);
+        }
+
         HttpResponseMessage response;
         try
         {
@@ -136,7 +141,7 @@ internal sealed partial class CachingHandler
 
         if (exchange.CountMiss)
         {
-            _context.Metrics.Lookup(CacheOutcome.Miss);
+            _context.Metrics.Lookup(CacheOutcome.Miss, exchange.Request.Method);
         }
 
         if (stale is not null && _context.Logger.IsEnabled(LogLevel.Debug))

@@ -62,7 +62,7 @@ internal sealed partial class CachingHandler : DelegatingHandler
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var route = Classify(request, out var uri);
-        if (route != Route.Get && RefuseOffline(request) is { } offline)
+        if (route is not (Route.Get or Route.Query) && RefuseOffline(request) is { } offline)
         {
             return Task.FromResult(offline);
         }
@@ -72,6 +72,7 @@ internal sealed partial class CachingHandler : DelegatingHandler
             (Route.Get, { } absolute) => SendGet(request, absolute, async: true, cancellationToken),
             (Route.Head, { } absolute) => SendHeadAsync(request, absolute, async: true, cancellationToken),
             (Route.Unsafe, { } absolute) => SendUnsafeAsync(request, absolute, async: true, cancellationToken),
+            (Route.Query, { } absolute) => SendQueryAsync(request, absolute, async: true, cancellationToken),
             _ => base.SendAsync(request, cancellationToken),
         };
     }
@@ -79,7 +80,7 @@ internal sealed partial class CachingHandler : DelegatingHandler
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var route = Classify(request, out var uri);
-        if (route != Route.Get && RefuseOffline(request) is { } offline)
+        if (route is not (Route.Get or Route.Query) && RefuseOffline(request) is { } offline)
         {
             return offline;
         }
@@ -89,6 +90,7 @@ internal sealed partial class CachingHandler : DelegatingHandler
             (Route.Get, { } absolute) => SendGet(request, absolute, async: false, cancellationToken),
             (Route.Head, { } absolute) => SendHeadAsync(request, absolute, async: false, cancellationToken),
             (Route.Unsafe, { } absolute) => SendUnsafeAsync(request, absolute, async: false, cancellationToken),
+            (Route.Query, { } absolute) => SendQueryAsync(request, absolute, async: false, cancellationToken),
             _ => null,
         };
 
@@ -182,7 +184,7 @@ internal sealed partial class CachingHandler : DelegatingHandler
             }
 
             var miss = variants is { Count: > 0 } ? ForwardReason.VaryMiss : ForwardReason.UriMiss;
-            _context.Metrics.Lookup(CacheOutcome.Miss);
+            _context.Metrics.Lookup(CacheOutcome.Miss, request.Method);
             if (_context.Logger.IsEnabled(LogLevel.Debug))
             {
                 Log.Miss(_context.Logger, UriRedaction.Redact(uri), CacheStatus.Text(miss));

@@ -68,6 +68,9 @@ internal static partial class Log
     [LoggerMessage(220, LogLevel.Debug, "A HEAD response for {Uri} shows the stored response is outdated; removed it.")]
     public static partial void OutdatedByHead(ILogger logger, string uri);
 
+    [LoggerMessage(221, LogLevel.Debug, "Not looking up a query to {Uri}: its content has no media type, or is over Cache.MaxQueryContentBytes ({MaxQueryContentBytes}) or of unknown length; sending it as it is.")]
+    public static partial void QueryNotKeyed(ILogger logger, string uri, long maxQueryContentBytes);
+
     [LoggerMessage(290, LogLevel.Warning, "The farm coordination failed for {Uri}; this instance goes to the origin alone.")]
     public static partial void FarmLeaseFailed(ILogger logger, string uri, Exception exception);
 }

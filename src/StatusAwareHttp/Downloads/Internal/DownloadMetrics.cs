@@ -51,6 +51,7 @@ internal sealed class DownloadMetrics
         RestartReason.LengthChanged => "length_changed",
         RestartReason.RangeNotSatisfiable => "range_not_satisfiable",
         RestartReason.TooLong => "too_long",
+        RestartReason.DigestMismatch => "digest_mismatch",
         _ => "other",
     };
 
@@ -60,6 +61,7 @@ internal sealed class DownloadMetrics
         DownloadFailureReason.MultipartByteRanges => "multipart_byteranges",
         DownloadFailureReason.InvalidRange => "invalid_range",
         DownloadFailureReason.LengthMismatch => "length_mismatch",
+        DownloadFailureReason.DigestMismatch => "digest_mismatch",
         _ => "other",
     };
 }

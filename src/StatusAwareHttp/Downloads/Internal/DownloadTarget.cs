@@ -53,6 +53,32 @@ internal sealed class DownloadTarget
         await sidecar.WriteAsync(SidecarPath, uri, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Feeds every byte of the target to <paramref name="digest"/>, in one pass; false when the stream cannot be read back.</summary>
+    public async Task<bool> HashAsync(Digests.Internal.BodyDigest digest, CancellationToken cancellationToken)
+    {
+        if (!_stream.CanRead || !_stream.CanSeek)
+        {
+            return false;
+        }
+
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
+        try
+        {
+            _stream.Position = 0;
+            int read;
+            while ((read = await _stream.ReadAsync(buffer.AsMemory(0, 81920), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                digest.Append(buffer.AsSpan(0, read));
+            }
+
+            return true;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>Makes the bytes durable, then removes the sidecar: a whole file has none.</summary>
     public async Task CompleteAsync(CancellationToken cancellationToken)
     {

@@ -55,6 +55,10 @@ internal sealed class Downloader
     private bool _alreadyComplete;
     private bool _transportFailure;
 
+    // The Repr-Digest of the representation the target holds (RFC 9530 §3), checked over the whole file after a resume.
+    private string? _reprDigest;
+    private bool _restartedForDigest;
+
     private Downloader(HttpClient client, Uri uri, DownloadTarget target, DownloadOptions options)
     {
         _client = client;
@@ -120,13 +124,37 @@ internal sealed class Downloader
     {
         try
         {
-            await BuildPipeline().ExecuteAsync(static (self, token) => self.AttemptAsync(token), this, cancellationToken).ConfigureAwait(false);
-
-            // §14.4, §8.6: the final length must be the total the server announced.
-            var length = _target.Length;
-            if (length != _offset || (_total is { } total && length != total))
+            var pipeline = BuildPipeline();
+            while (true)
             {
-                throw Fail(DownloadFailureReason.LengthMismatch, $"The download of {_redactedUri} holds {length} bytes but the server announced {_total}.", null);
+                await pipeline.ExecuteAsync(static (self, token) => self.AttemptAsync(token), this, cancellationToken).ConfigureAwait(false);
+
+                // §14.4, §8.6: the final length must be the total the server announced.
+                var length = _target.Length;
+                if (length != _offset || (_total is { } total && length != total))
+                {
+                    throw Fail(DownloadFailureReason.LengthMismatch, $"The download of {_redactedUri} holds {length} bytes but the server announced {_total}.", null);
+                }
+
+                if (await ReprDigestMismatchAsync(cancellationToken).ConfigureAwait(false) is not { } mismatch)
+                {
+                    break;
+                }
+
+                // RFC 9530 §3: the bytes spliced together are not the representation the server digested. Once from
+                // byte 0 (the earlier part may be what is wrong), then the download fails.
+                if (_restartedForDigest)
+                {
+                    throw Fail(
+                        DownloadFailureReason.DigestMismatch,
+                        $"The download of {_redactedUri} does not match its Repr-Digest ({mismatch}), even downloaded again from byte 0.",
+                        null);
+                }
+
+                Digests.Internal.Log.ResumedDownloadMismatch(_logger, _redactedUri, mismatch.ToString());
+                _restartedForDigest = true;
+                _alreadyComplete = false;
+                await RestartAsync(RestartReason.DigestMismatch, cancellationToken).ConfigureAwait(false);
             }
 
             await _target.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -258,6 +286,15 @@ internal sealed class Downloader
 
                 _validator = decision.Validator;
                 _total = decision.Total;
+                if (response.Headers.NonValidated.TryGetValues(Digests.Internal.DigestFields.ReprDigest, out var reprDigest))
+                {
+                    _reprDigest = reprDigest.ToString();
+                }
+                else if (decision.Action == RangeAction.Replace)
+                {
+                    _reprDigest = null;
+                }
+
                 if (decision.Action == RangeAction.Replace && decision.Validator is null)
                 {
                     Log.NotResumable(_logger, _redactedUri);
@@ -357,6 +394,23 @@ internal sealed class Downloader
         }
     }
 
+    /// <summary>
+    /// After a resume (or the restart a mismatch caused), the whole target hashed against the <c>Repr-Digest</c> the
+    /// server announced; the first digest it does not match, or null (also when there is nothing to check).
+    /// </summary>
+    private async Task<Digests.Internal.ExpectedDigest?> ReprDigestMismatchAsync(CancellationToken cancellationToken)
+    {
+        if ((_resumes == 0 && !_restartedForDigest) || _reprDigest is null || Digests.Internal.BodyDigest.FromReprDigest(_reprDigest) is not { } digest)
+        {
+            return null;
+        }
+
+        using (digest)
+        {
+            return await _target.HashAsync(digest, cancellationToken).ConfigureAwait(false) ? digest.Mismatch() : null;
+        }
+    }
+
     /// <summary>Discards the target after an unusable answer, so the next request goes without <c>Range</c>; a bounded number of times.</summary>
     private async Task RestartOrFailAsync(RestartReason reason, HttpResponseMessage? response, CancellationToken cancellationToken)
     {
@@ -380,6 +434,7 @@ internal sealed class Downloader
         _startOffset = 0; // nothing of an earlier run is kept any more
         _validator = null;
         _total = null;
+        _reprDigest = null;
         _pendingRestart = RestartReason.None;
         await SaveSidecarAsync(cancellationToken).ConfigureAwait(false);
         if (discarded > 0)

@@ -94,6 +94,7 @@ internal enum RestartReason
     LengthChanged,
     RangeNotSatisfiable,
     TooLong,
+    DigestMismatch,
 }
 
 /// <summary>The decision for one answer.</summary>

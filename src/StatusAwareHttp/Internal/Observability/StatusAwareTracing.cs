@@ -28,6 +28,11 @@ internal static class StatusAwareTracing
     public const string CacheHit = "statusawarehttp.cache.hit";
     public const string CacheForward = "statusawarehttp.cache.fwd";
     public const string ClientName = "statusawarehttp.client";
+    public const string DeprecationDate = "statusawarehttp.deprecation.date";
+    public const string SunsetDate = "statusawarehttp.sunset.date";
+    public const string DeprecationLinks = "statusawarehttp.deprecation.links";
+    public const string SunsetLinks = "statusawarehttp.sunset.links";
+    public const string SuccessorVersionLinks = "statusawarehttp.successor_version.links";
 
     public static readonly ActivitySource Source = new(SourceName);
 
@@ -74,6 +79,26 @@ internal static class StatusAwareTracing
     /// <summary>Adds the wait for an announced quota (RateLimit fields) to the logical request's span, if it is being recorded.</summary>
     public static void QuotaWaited(TimeSpan waited) =>
         Current()?.AddEvent(new ActivityEvent(QuotaWaitEvent, tags: new ActivityTagsCollection { ["statusawarehttp.quota.wait_ms"] = waited.TotalMilliseconds }));
+
+    /// <summary>
+    /// Tags the logical request's span, if it is being recorded, with a deprecation notice: the dates in ISO 8601
+    /// (RFC 9745, RFC 8594) and the links without their query. A later hop's notice replaces an earlier one's.
+    /// </summary>
+    public static void Deprecation(DeprecationNotice notice)
+    {
+        if (Current() is not { } activity)
+        {
+            return;
+        }
+
+        activity.SetTag(DeprecationDate, notice.DeprecationDate?.ToString("o", CultureInfo.InvariantCulture));
+        activity.SetTag(SunsetDate, notice.SunsetDate?.ToString("o", CultureInfo.InvariantCulture));
+        activity.SetTag(DeprecationLinks, Redacted(notice.DeprecationLinks));
+        activity.SetTag(SunsetLinks, Redacted(notice.SunsetLinks));
+        activity.SetTag(SuccessorVersionLinks, Redacted(notice.SuccessorVersionLinks));
+    }
+
+    private static string[]? Redacted(IReadOnlyList<Uri> links) => links.Count == 0 ? null : links.Select(UriRedaction.Redact).ToArray();
 
     /// <summary>Tags the logical request's span with its <c>Idempotency-Key</c>, if it is being recorded.</summary>
     public static void IdempotencyKey(string key) => Current()?.SetTag(IdempotencyKeyTag, key);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using StatusAwareHttp.Deprecation.Internal;
 using StatusAwareHttp.Internal;
 
 namespace StatusAwareHttp.Redirects.Internal;
@@ -15,9 +16,19 @@ internal sealed class RedirectHandler : DelegatingHandler
     private readonly ILogger _logger;
 
     private readonly string[] _sensitiveHeaders;
+    private readonly DeprecationObserver? _deprecation;
+    private readonly long _maxQueryContentBytes;
 
-    public RedirectHandler(RedirectOptions options, RedirectMetrics metrics, ILogger logger, IEnumerable<string>? sensitiveHeaders = null)
+    /// <param name="options">The redirect rules.</param>
+    /// <param name="metrics">The redirect counters.</param>
+    /// <param name="logger">The redirect log.</param>
+    /// <param name="sensitiveHeaders">The credential headers dropped across origins.</param>
+    /// <param name="deprecation">What each hop's deprecation notice is handed to, before the hop is decided (see <see cref="DeprecationObserver"/>), or null.</param>
+    /// <param name="maxQueryContentBytes">The most bytes of a query's one-shot content read once so that a redirect can repeat it.</param>
+    public RedirectHandler(RedirectOptions options, RedirectMetrics metrics, ILogger logger, IEnumerable<string>? sensitiveHeaders = null, DeprecationObserver? deprecation = null, long maxQueryContentBytes = 64 * 1024)
     {
+        _deprecation = deprecation;
+        _maxQueryContentBytes = maxQueryContentBytes;
         _sensitiveHeaders = sensitiveHeaders is null ? StatusAwareHttp.Internal.SensitiveHeaderNames.Defaults : [.. sensitiveHeaders];
         _options = options;
         _metrics = metrics;
@@ -26,16 +37,46 @@ internal sealed class RedirectHandler : DelegatingHandler
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        if (NeedsQueryContent(request))
+        {
+            return SendQueryAsync(request, async: true, cancellationToken);
+        }
+
         // A response already there that is no redirect (a cache hit) goes back as the inner task: no state machine.
         var first = base.SendAsync(request, cancellationToken);
-        return first.IsCompletedSuccessfully && !RedirectPolicy.IsFollowedStatus(first.Result.StatusCode)
-            ? first
-            : SendCoreAsync(request, first, async: true, cancellationToken);
+        if (first.IsCompletedSuccessfully && !RedirectPolicy.IsFollowedStatus(first.Result.StatusCode))
+        {
+            return _deprecation is null ? first : _deprecation.Observe(request, first);
+        }
+
+        return SendCoreAsync(request, first, async: true, cancellationToken);
     }
 
     /// <summary><see cref="HttpClient.Send(HttpRequestMessage)"/>: the same loop, each hop sent synchronously.</summary>
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        SyncPath.Result(SendCoreAsync(request, Task.FromResult(base.Send(request, cancellationToken)), async: false, cancellationToken));
+        NeedsQueryContent(request)
+            ? SyncPath.Result(SendQueryAsync(request, async: false, cancellationToken))
+            : SyncPath.Result(SendCoreAsync(request, Task.FromResult(base.Send(request, cancellationToken)), async: false, cancellationToken));
+
+    /// <summary>
+    /// RFC 10008 §2.5: a 301, 302, 307 or 308 to a query repeats it with its content; a one-shot stream is read once for
+    /// that, within <c>Cache.MaxQueryContentBytes</c> (beyond it, or of unknown length, the 3xx is handed back).
+    /// </summary>
+    private static bool NeedsQueryContent(HttpRequestMessage request) => QueryRequests.IsQuery(request) && !RequestBody.CanResend(request.Content);
+
+    private async Task<HttpResponseMessage> SendQueryAsync(HttpRequestMessage request, bool async, CancellationToken cancellationToken)
+    {
+        var content = await QueryContent.ReadAsync(request, _maxQueryContentBytes, async, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await SendCoreAsync(request, Next(request, async, cancellationToken), async, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The caller's content object goes back on the request (unless a 303 dropped the content).
+            content.Restore(request);
+        }
+    }
 
     private Task<HttpResponseMessage> Next(HttpRequestMessage request, bool async, CancellationToken cancellationToken) =>
         async ? base.SendAsync(request, cancellationToken) : Task.FromResult(base.Send(request, cancellationToken));
@@ -44,6 +85,7 @@ internal sealed class RedirectHandler : DelegatingHandler
     private async Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, Task<HttpResponseMessage> first, bool async, CancellationToken cancellationToken)
     {
         var response = await first.ConfigureAwait(false);
+        response = _deprecation?.Observe(request, response) ?? response;
         if (!RedirectPolicy.IsFollowedStatus(response.StatusCode) || request.RequestUri is not { IsAbsoluteUri: true } originalUri)
         {
             return response;
@@ -95,6 +137,7 @@ internal sealed class RedirectHandler : DelegatingHandler
             cancellationToken.ThrowIfCancellationRequested();
 
             response = await Next(request, async, cancellationToken).ConfigureAwait(false);
+            response = _deprecation?.Observe(request, response) ?? response;
             if (!RedirectPolicy.IsFollowedStatus(response.StatusCode))
             {
                 request.Options.Set(RedirectResponseExtensions.HopsKey, hops);

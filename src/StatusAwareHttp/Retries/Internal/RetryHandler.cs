@@ -57,9 +57,11 @@ internal sealed partial class RetryHandler : DelegatingHandler
     private readonly XRateLimitReset _xReset;
     private readonly bool _generateKeys;
     private readonly ConcurrentDictionary<string, bool> _malformedLogged;
+    private readonly long _maxQueryContentBytes;
 
-    public RetryHandler(string clientName, RetryOptions options, ClientRetryState state, TimeProvider time, RetryMetrics metrics, ILogger logger)
+    public RetryHandler(string clientName, RetryOptions options, ClientRetryState state, TimeProvider time, RetryMetrics metrics, ILogger logger, long maxQueryContentBytes = 64 * 1024)
     {
+        _maxQueryContentBytes = maxQueryContentBytes;
         _clientName = clientName;
         _statuses = RetryPolicy.StatusLookup(options.StatusCodes);
         _maxRetries = options.MaxRetries;
@@ -110,7 +112,7 @@ internal sealed partial class RetryHandler : DelegatingHandler
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
         SyncPath.Result(SendCoreAsync(request, async: false, cancellationToken));
 
-    private async Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, bool async, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendCoreBufferedAsync(HttpRequestMessage request, bool async, CancellationToken cancellationToken)
     {
         var start = _time.GetTimestamp();
         var maxRetries = request.GetMaxRetries() ?? _maxRetries;
@@ -433,7 +435,7 @@ internal sealed partial class RetryHandler : DelegatingHandler
     private bool MayResend(HttpRequestMessage request, RetryReason reason, Exception? exception, int status)
     {
         var hasKey = request.Headers.NonValidated.Contains(RetryPolicy.IdempotencyKeyHeader);
-        var refusal = RetryPolicy.CheckRequest(request.Method, hasKey, request.Content, _retryKeyed);
+        var refusal = RetryPolicy.CheckRequest(request.Method, hasKey, request.Content, _retryKeyed, QueryRequests.IsMarked(request));
         if (refusal == RetryRefusal.None)
         {
             return true;

@@ -22,9 +22,13 @@ internal static class RetryPolicy
     /// <summary>The request header of draft-ietf-httpapi-idempotency-key-header that makes a POST or PATCH safe to repeat.</summary>
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
-    /// <summary>The methods RFC 9110 §9.2.2 defines as idempotent: repeating them has the effect of sending them once.</summary>
+    /// <summary>
+    /// The methods RFC 9110 §9.2.2 defines as idempotent (repeating them has the effect of sending them once), and QUERY
+    /// (RFC 10008 §2: "they can be retried or repeated when needed, for instance, after a connection failure").
+    /// </summary>
     public static bool IsIdempotent(HttpMethod method) =>
         method == HttpMethod.Get
+        || method == HttpMethod.Query
         || method == HttpMethod.Head
         || method == HttpMethod.Options
         || method == HttpMethod.Trace
@@ -32,9 +36,14 @@ internal static class RetryPolicy
         || method == HttpMethod.Delete;
 
     /// <summary>Whether this request may be sent again at all, whatever the outcome was.</summary>
-    public static RetryRefusal CheckRequest(HttpMethod method, bool hasIdempotencyKey, HttpContent? content, bool retryPostWithIdempotencyKey)
+    /// <param name="method">The request's method.</param>
+    /// <param name="hasIdempotencyKey">Whether it carries an <c>Idempotency-Key</c>.</param>
+    /// <param name="content">Its content.</param>
+    /// <param name="retryPostWithIdempotencyKey">Whether a keyed POST or PATCH may be repeated.</param>
+    /// <param name="markedQuery">Whether the application marked it as a query (a POST so marked is repeated as a QUERY).</param>
+    public static RetryRefusal CheckRequest(HttpMethod method, bool hasIdempotencyKey, HttpContent? content, bool retryPostWithIdempotencyKey, bool markedQuery = false)
     {
-        if (!IsIdempotent(method))
+        if (!IsIdempotent(method) && !QueryRequests.IsIdempotent(method, markedQuery))
         {
             // §9.2.2: a non-idempotent request may have taken effect; only a server-side key makes a repeat harmless.
             var keyed = retryPostWithIdempotencyKey && hasIdempotencyKey && (method == HttpMethod.Post || method == HttpMethod.Patch);

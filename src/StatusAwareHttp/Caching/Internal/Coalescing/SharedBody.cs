@@ -1,3 +1,5 @@
+using StatusAwareHttp.Digests.Internal;
+
 namespace StatusAwareHttp.Caching.Internal;
 
 /// <summary>How a <see cref="SharedBody"/> ended, once no more readers may join.</summary>
@@ -14,6 +16,9 @@ internal enum BodyEnd
 
     /// <summary>The origin response failed before its end.</summary>
     OriginFailed,
+
+    /// <summary>Read whole, but it does not match a digest its response announced (RFC 9530): not stored.</summary>
+    DigestMismatch,
 }
 
 /// <summary>What a <see cref="SharedBody"/> reports to: it stores the whole body, and hears how the body ended.</summary>
@@ -53,6 +58,7 @@ internal sealed class SharedBody
     private readonly ISharedBodyOwner _owner;
     private readonly CancellationTokenSource _cancel;
     private readonly TimeProvider _time;
+    private readonly BodyDigest? _digest;
     private ITimer? _drainTimer;
     private Stream? _stream;
     private byte[] _buffer;
@@ -78,8 +84,10 @@ internal sealed class SharedBody
     /// <param name="maxBytes">The most bytes stored.</param>
     /// <param name="owner">Stores the whole body, and hears how it ended (one object, no delegates per body).</param>
     /// <param name="timeProvider">The clock of the drain timeout.</param>
-    public SharedBody(HttpContent origin, long? contentLength, long maxBytes, ISharedBodyOwner owner, TimeProvider timeProvider)
+    /// <param name="digest">The digests the response announced, checked as the bytes arrive (owned from now on), or null.</param>
+    public SharedBody(HttpContent origin, long? contentLength, long maxBytes, ISharedBodyOwner owner, TimeProvider timeProvider, BodyDigest? digest = null)
     {
+        _digest = digest;
         // No timer until one is needed (the drain): most bodies are read whole by their caller.
         _cancel = new CancellationTokenSource();
         _time = timeProvider;
@@ -91,6 +99,9 @@ internal sealed class SharedBody
     }
 
     public long? ContentLength { get; }
+
+    /// <summary>Gets the digest the body did not match, once it ended so (<see cref="BodyEnd.DigestMismatch"/>).</summary>
+    public ExpectedDigest? DigestFailure { get; private set; }
 
     /// <summary>The first reader, the caller whose response the body is: a new body always takes it.</summary>
     public Reader FirstReader() => TryAddReader() ?? throw new InvalidOperationException("A new body takes its first reader.");
@@ -141,7 +152,10 @@ internal sealed class SharedBody
 
                 if (_error is not null)
                 {
-                    throw new IOException("The response body could not be read whole from the origin.", _error);
+                    // A new exception per reader (several may share the body); a digest mismatch names the digest.
+                    throw _error is DigestMismatchException mismatch
+                        ? new DigestMismatchException(mismatch.Digest, "the body was not stored")
+                        : new IOException("The response body could not be read whole from the origin.", _error);
                 }
 
                 ObjectDisposedException.ThrowIf(_abandoned, typeof(Stream));
@@ -285,6 +299,9 @@ internal sealed class SharedBody
                 }
 
                 var n = await _stream.ReadAsync(target, _cancel.Token).ConfigureAwait(false);
+
+                // Hashed as it arrives (one fill at a time), so the check needs no second pass over the body.
+                _digest?.Append(target.Span[..n]);
                 lock (_lock)
                 {
                     _count += n;
@@ -316,6 +333,16 @@ internal sealed class SharedBody
         {
             error = ex;
             completed = false;
+        }
+
+        var digestFailed = false;
+        if (completed && _digest?.Mismatch() is { } mismatch)
+        {
+            // RFC 9530 §5: the body is not what the origin digested; never stored, and its readers fail at its end.
+            DigestFailure = mismatch;
+            error = new DigestMismatchException(mismatch, "the body was not stored");
+            completed = false;
+            digestFailed = true;
         }
 
         if (completed && _storing)
@@ -358,7 +385,7 @@ internal sealed class SharedBody
         if (completed || error is not null)
         {
             DisposeOrigin();
-            End(completed ? BodyEnd.Complete : BodyEnd.OriginFailed);
+            End(completed ? BodyEnd.Complete : digestFailed ? BodyEnd.DigestMismatch : BodyEnd.OriginFailed);
         }
 
         fill?.SetResult();
@@ -385,6 +412,7 @@ internal sealed class SharedBody
         {
             _stream?.Dispose();
             _origin.Dispose();
+            _digest?.Dispose();
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using StatusAwareHttp.Digests.Internal;
 using StatusAwareHttp.Internal;
 
 namespace StatusAwareHttp.Caching.Internal;
@@ -27,7 +28,13 @@ internal sealed class SharedResponse : ISharedBodyOwner
         Headers = headers;
         Parsed = parsed;
         VaryValues = CacheVary.Values(parsed.VaryNames, exchange.Snapshot);
-        Body = new SharedBody(response.Content, parsed.ContentLength, context.Options.MaxEntryBytes, this, context.Time);
+        Body = new SharedBody(
+            response.Content,
+            parsed.ContentLength,
+            context.Options.MaxEntryBytes,
+            this,
+            context.Time,
+            context.Options.VerifyDigests ? BodyDigest.ForWholeBody(response) : null);
     }
 
     public HttpStatusCode StatusCode { get; }
@@ -58,7 +65,11 @@ internal sealed class SharedResponse : ISharedBodyOwner
     public void Ended(BodyEnd end)
     {
         _context.Cache.EndFlight(_exchange.Key, _exchange.Flight);
-        if (end != BodyEnd.Complete && _context.Logger.IsEnabled(LogLevel.Debug))
+        if (end == BodyEnd.DigestMismatch && Body.DigestFailure is { } digest)
+        {
+            Digests.Internal.Log.CachedBodyMismatch(_context.Logger, UriRedaction.Redact(_exchange.Uri), digest.ToString());
+        }
+        else if (end != BodyEnd.Complete && _context.Logger.IsEnabled(LogLevel.Debug))
         {
             Log.BodyIncomplete(_context.Logger, UriRedaction.Redact(_exchange.Uri), EndText(end));
         }
@@ -69,6 +80,7 @@ internal sealed class SharedResponse : ISharedBodyOwner
         BodyEnd.TooLarge => "it is larger than Cache.MaxEntryBytes",
         BodyEnd.Abandoned => "the caller disposed the response before reading it whole",
         BodyEnd.OriginFailed => "the origin response failed before its end",
+        BodyEnd.DigestMismatch => "it does not match its digest",
         _ => "complete",
     };
 }

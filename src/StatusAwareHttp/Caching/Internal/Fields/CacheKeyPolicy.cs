@@ -57,20 +57,46 @@ internal sealed class CacheKeyPolicy
         return _ignored is null ? text : WithoutParameters(text, _ignored);
     }
 
+    /// <summary>The key of a query (RFC 10008 §2.7) of <paramref name="uri"/> whose content has <paramref name="digest"/>, in the partition of <paramref name="headers"/>.</summary>
+    public string ForQuery(string method, Uri uri, string digest, HttpRequestHeaders headers) =>
+        CacheKeys.ForQuery(method, UriText(uri), digest, headers, _credentialHeaders);
+
     /// <summary>The URI of a key (<c>GET uri[ partition]</c>), and whether it has a credential partition; false when it is no GET key.</summary>
-    public static bool TryParseKey(string key, out string uri, out bool partitioned)
+    public static bool TryParseKey(string key, out string uri, out bool partitioned) => TryParseKey(key, out _, out uri, out partitioned);
+
+    /// <summary>
+    /// The method and URI of a key (<c>GET uri[ partition]</c>, or a query's <c>METHOD uri #digest[ partition]</c>), and
+    /// whether it has a credential partition; false when it is neither.
+    /// </summary>
+    public static bool TryParseKey(string key, out string method, out string uri, out bool partitioned)
     {
+        method = string.Empty;
         uri = string.Empty;
         partitioned = false;
-        if (!key.StartsWith(GetPrefix, StringComparison.Ordinal))
+        var first = key.IndexOf(' ', StringComparison.Ordinal);
+        if (first <= 0)
         {
             return false;
         }
 
-        var rest = key.AsSpan(GetPrefix.Length);
+        method = key[..first];
+        var rest = key.AsSpan(first + 1);
         var space = rest.IndexOf(' ');
-        partitioned = space >= 0;
         uri = (space >= 0 ? rest[..space] : rest).ToString();
+        var tail = space >= 0 ? rest[(space + 1)..] : [];
+        if (method == "GET")
+        {
+            partitioned = space >= 0;
+            return uri.Length > 0;
+        }
+
+        // A query's key has its content's digest after the URI.
+        if (!tail.StartsWith("#"))
+        {
+            return false;
+        }
+
+        partitioned = tail.Contains(' ');
         return uri.Length > 0;
     }
 

@@ -35,6 +35,24 @@ internal static class CacheKeys
     }
 
     /// <summary>
+    /// The key of a query (RFC 10008 §2.7) of <paramref name="target"/> in the partition of the
+    /// <paramref name="credentialHeaders"/>: <c>METHOD target #digest[ partition]</c>, where <paramref name="digest"/> is
+    /// <see cref="QueryKey.Digest"/>'s (the content never appears in clear).
+    /// </summary>
+    public static string ForQuery(string method, string target, string digest, HttpRequestHeaders headers, string[] credentialHeaders)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        if (!TryHashCredentials(headers, hash, credentialHeaders))
+        {
+            return string.Concat(method, " ", target, " #", digest);
+        }
+
+        Span<char> partition = stackalloc char[Base64Url.GetEncodedLength(SHA256.HashSizeInBytes)];
+        Base64Url.EncodeToChars(hash, partition);
+        return string.Concat(string.Concat(method, " ", target, " #"), digest, " ", partition);
+    }
+
+    /// <summary>
     /// Writes the key <see cref="ForGet(string, HttpRequestHeaders, string[])"/> makes into <paramref name="destination"/>
     /// (for a lookup that needs no key string); false when it does not fit.
     /// </summary>

@@ -27,6 +27,9 @@ internal sealed class CacheStatus
     /// <summary>The <c>detail</c> of a response not stored because it is larger than <see cref="CacheOptions.MaxEntryBytes"/>.</summary>
     public const string TooLargeDetail = "too-large";
 
+    /// <summary>The <c>detail</c> of a query (RFC 10008) whose content is not keyed: over <see cref="CacheOptions.MaxQueryContentBytes"/>, of unknown length, or without a media type.</summary>
+    public const string QueryContentDetail = "query-content";
+
     /// <summary>The most distinct forward values remembered; past it, further values are built each time.</summary>
     internal const int MaxRemembered = 256;
 

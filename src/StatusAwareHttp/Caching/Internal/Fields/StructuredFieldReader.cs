@@ -93,21 +93,12 @@ internal ref struct StructuredFieldReader
             return true;
         }
 
-        // §4.2.3.3: key = ( lcalpha / "*" ) *( lcalpha / DIGIT / "_" / "-" / "." / "*" )
         SkipSpaces();
-        var start = _position;
-        if (AtEnd || _text[_position] is not ((>= 'a' and <= 'z') or '*'))
+        if (!ReadKey(out key))
         {
             return false;
         }
 
-        _position++;
-        while (_position < _text.Length && _text[_position] is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_' or '-' or '.' or '*')
-        {
-            _position++;
-        }
-
-        key = new StructuredItem(StructuredItemKind.Token, start, _position - start);
         if (Take('='))
         {
             if (!ReadBareItem(out value))
@@ -121,6 +112,26 @@ internal ref struct StructuredFieldReader
         }
 
         found = true;
+        return true;
+    }
+
+    /// <summary>§4.2.3.3: <c>key = ( lcalpha / "*" ) *( lcalpha / DIGIT / "_" / "-" / "." / "*" )</c>, of a parameter or a dictionary member.</summary>
+    public bool ReadKey(out StructuredItem key)
+    {
+        key = default;
+        var start = _position;
+        if (AtEnd || _text[_position] is not ((>= 'a' and <= 'z') or '*'))
+        {
+            return false;
+        }
+
+        _position++;
+        while (_position < _text.Length && _text[_position] is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_' or '-' or '.' or '*')
+        {
+            _position++;
+        }
+
+        key = new StructuredItem(StructuredItemKind.Token, start, _position - start);
         return true;
     }
 

@@ -96,9 +96,12 @@ internal static class CacheStrategy
         _ => "it could never be used (no freshness, no validator)",
     };
 
-    /// <summary>RFC 9110 §9.2.1: methods that are safe; every other method (including unknown ones) invalidates (§4.4).</summary>
+    /// <summary>
+    /// RFC 9110 §9.2.1: methods that are safe, and QUERY (RFC 10008 §2: safe with regard to the target resource); every
+    /// other method (including unknown ones) invalidates (§4.4). A POST the application marked as a query never comes here.
+    /// </summary>
     public static bool IsSafe(HttpMethod method) =>
-        method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Options || method == HttpMethod.Trace;
+        method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Options || method == HttpMethod.Trace || method == HttpMethod.Query;
 
     /// <summary>§4.4: a non-error response (2xx, 3xx) to an unsafe method invalidates.</summary>
     public static bool Invalidates(HttpMethod method, int status) => !IsSafe(method) && status is >= 200 and < 400;

@@ -61,7 +61,7 @@ internal sealed class HttpCacheInspector : IHttpCache
         var inspection = Inspection("list its entries");
         await foreach (var key in inspection.GetKeysAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (!CacheKeyPolicy.TryParseKey(key, out var text, out var partitioned) || !Uri.TryCreate(text, UriKind.Absolute, out var uri))
+            if (!CacheKeyPolicy.TryParseKey(key, out var method, out var text, out var partitioned) || !Uri.TryCreate(text, UriKind.Absolute, out var uri))
             {
                 continue;
             }
@@ -72,7 +72,7 @@ internal sealed class HttpCacheInspector : IHttpCache
                 continue;
             }
 
-            yield return Describe(uri, partitioned, variants, last, _time.GetUtcNow(), _heuristic);
+            yield return Describe(uri, partitioned, variants, last, _time.GetUtcNow(), _heuristic, method);
         }
     }
 
@@ -115,7 +115,7 @@ internal sealed class HttpCacheInspector : IHttpCache
     }
 
     /// <summary>The figures of one key (never a credential: only whether it is partitioned).</summary>
-    internal static HttpCacheEntryInfo Describe(Uri uri, bool partitioned, IReadOnlyList<HttpCacheEntry> variants, HttpCacheEntry last, DateTimeOffset now, HeuristicSettings heuristic)
+    internal static HttpCacheEntryInfo Describe(Uri uri, bool partitioned, IReadOnlyList<HttpCacheEntry> variants, HttpCacheEntry last, DateTimeOffset now, HeuristicSettings heuristic, string method = "GET")
     {
         long bytes = 0;
         foreach (var variant in variants)
@@ -133,6 +133,7 @@ internal sealed class HttpCacheInspector : IHttpCache
         return new HttpCacheEntryInfo
         {
             Uri = uri,
+            Method = method,
             StatusCode = last.StatusCode,
             StoredBytes = bytes,
             Age = age,
