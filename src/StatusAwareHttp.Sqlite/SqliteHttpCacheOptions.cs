@@ -75,7 +75,8 @@ public sealed class SqliteHttpCacheOptions
 
     /// <summary>
     /// Gets or sets how long the file is bypassed after it failed for a reason other than a busy lock (a read-only
-    /// or full disk, a file that cannot be opened): requests go to the origin meanwhile, then the file is tried again.
+    /// or full disk, a file that cannot be opened) and failed again on an immediate retry: the break of the file's
+    /// Polly circuit breaker. Requests go to the origin meanwhile, then one call tries the file again.
     /// Default: 1 minute. Range: 1 second to 1 day.
     /// </summary>
     public TimeSpan BypassDuration { get; set; } = TimeSpan.FromMinutes(1);

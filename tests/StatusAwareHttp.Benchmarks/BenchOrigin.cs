@@ -16,6 +16,7 @@ public sealed class BenchOrigin : IAsyncDisposable
 
     private static readonly byte[] s_small = Enumerable.Range(0, SmallBodyBytes).Select(i => (byte)('a' + (i % 26))).ToArray();
     private static readonly byte[] s_chunk = new byte[64 * 1024];
+    private static readonly string s_padding = new('p', 1024);
 
     private LoopbackServer _server = null!;
     private long _requests;
@@ -69,6 +70,24 @@ public sealed class BenchOrigin : IAsyncDisposable
             }
 
             return Small(c, "no-cache");
+        });
+
+        // A 64 KiB body with 1 KiB of header fields that must be revalidated each time: 304 when the ETag matches (the
+        // SQLite store's bytes written per 304).
+        app.MapGet("/revalidate-large", (HttpContext c) =>
+        {
+            c.Response.Headers.ETag = "\"l1\"";
+            c.Response.Headers.CacheControl = "no-cache";
+            c.Response.Headers["X-Padding"] = s_padding;
+            if (c.Request.Headers.IfNoneMatch == "\"l1\"")
+            {
+                c.Response.StatusCode = StatusCodes.Status304NotModified;
+                return Task.CompletedTask;
+            }
+
+            c.Response.ContentType = "application/octet-stream";
+            c.Response.ContentLength = s_chunk.Length;
+            return c.Response.Body.WriteAsync(s_chunk, c.RequestAborted).AsTask();
         });
 
         // A cacheable permanent redirect to the fresh resource.

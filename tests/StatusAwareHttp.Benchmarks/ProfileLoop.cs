@@ -6,11 +6,16 @@ namespace StatusAwareHttp.Benchmarks;
 /// One hot path in a loop for a CPU profile (not a BenchmarkDotNet job): run under
 /// <c>dotnet-trace collect --profile dotnet-sampled-thread-time -- dotnet StatusAwareHttp.Benchmarks.dll --profile hit 20 1</c>.
 /// Arguments: the row (<c>nostore</c>, <c>factory-nostore</c>, <c>hit</c>, <c>trivial-hit</c>, <c>revalidate</c>,
-/// <c>trivial-revalidate</c>, <c>miss</c>, <c>factory-miss</c>), seconds (default 20), callers (default 1). Prints the GETs per
-/// second and the bytes per GET at the end, so a profile has its throughput beside it.
+/// <c>trivial-revalidate</c>, <c>miss</c>, <c>factory-miss</c>; the SQLite store's, front off: <c>file-hit</c>,
+/// <c>file-wide</c> (10,000 keys in turn) and <c>file-wide-hot</c> (one of them), <c>file-304</c> and <c>memory-304</c> (64 KiB, 1 KiB of fields),
+/// <c>file-miss</c>), seconds (default 20), callers (default 1). Prints the GETs per second, the process CPU time and
+/// the bytes per GET at the end, so a profile has its throughput beside it.
 /// </summary>
 public static class ProfileLoop
 {
+    private static Task<int> Get(HttpClient client, string path) =>
+        path == SqliteBench.Large ? SqliteBench.GetLargeAsync(client) : RequestBenchmarks.GetAsync(client, path);
+
     public static async Task<int> RunAsync(string[] args)
     {
         if (args.Contains("--sizes"))
@@ -34,6 +39,9 @@ public static class ProfileLoop
 
         await using var origin = await BenchOrigin.StartAsync();
         await using var clients = new Clients(origin.BaseAddress);
+        await using var sqlite = row.StartsWith("file-", StringComparison.Ordinal) || row == "memory-304"
+            ? await SqliteBench.StartAsync(row.StartsWith("file-wide", StringComparison.Ordinal) ? SqliteStoreBenchmarks.WideKeys : 0)
+            : null;
         long unique = 0;
         (HttpClient Client, Func<string> Path) pick = row switch
         {
@@ -45,12 +53,18 @@ public static class ProfileLoop
             "trivial-revalidate" => (clients.TrivialRevalidator, () => "/revalidate"),
             "miss" => (clients.Status, () => "/fresh?p=" + Interlocked.Increment(ref unique)),
             "factory-miss" => (clients.Factory, () => "/fresh?p=" + Interlocked.Increment(ref unique)),
+            "file-hit" => (sqlite!.File, () => "/fresh"),
+            "file-wide-hot" => (sqlite!.Wide, () => SqliteBench.WidePath(0)),
+            "file-wide" => (sqlite!.Wide, () => SqliteBench.WidePath((int)(Interlocked.Increment(ref unique) % SqliteStoreBenchmarks.WideKeys))),
+            "file-304" => (sqlite!.File, () => SqliteBench.Large),
+            "memory-304" => (sqlite!.Memory, () => SqliteBench.Large),
+            "file-miss" => (sqlite!.Storing, () => "/fresh?p=" + Interlocked.Increment(ref unique)),
             _ => throw new ArgumentException("unknown row " + row),
         };
 
         for (var i = 0; i < 500; i++)
         {
-            await RequestBenchmarks.GetAsync(pick.Client, pick.Path());
+            await Get(pick.Client, pick.Path());
         }
 
         if (args.Contains("--show"))
@@ -66,6 +80,7 @@ public static class ProfileLoop
         using var types = args.Contains("--types") ? new AllocationTypes() : null;
         long count = 0;
         var bytesBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var end = TimeSpan.FromSeconds(seconds);
         var tasks = new Task[callers];
@@ -75,7 +90,7 @@ public static class ProfileLoop
             {
                 while (clock.Elapsed < end)
                 {
-                    await RequestBenchmarks.GetAsync(pick.Client, pick.Path());
+                    await Get(pick.Client, pick.Path());
                     Interlocked.Increment(ref count);
                 }
             });
@@ -83,7 +98,8 @@ public static class ProfileLoop
 
         await Task.WhenAll(tasks);
         var bytes = (GC.GetTotalAllocatedBytes(precise: true) - bytesBefore) / (double)count;
-        Console.WriteLine($"// {row}, {callers} caller(s): {count / clock.Elapsed.TotalSeconds:N0} GET/s, {bytes:N0} B per GET (process-wide)");
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds / count;
+        Console.WriteLine($"// {row}, {callers} caller(s): {count / clock.Elapsed.TotalSeconds:N0} GET/s, {cpu:N1} us CPU per GET, {bytes:N0} B per GET (process-wide)");
         types?.Print(count);
         return 0;
     }

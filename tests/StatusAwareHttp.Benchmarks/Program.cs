@@ -14,6 +14,22 @@ if (args.Contains("--alloc-probe"))
     return await StatusAwareHttp.Benchmarks.AllocationProbe.RunAsync();
 }
 
+// The SQLite store: bytes a 304 writes to the file; process start to first response (each in a new process)
+if (args.Contains("--store-writes"))
+{
+    return await StatusAwareHttp.Benchmarks.SqliteStoreLoops.StoreWritesAsync(args);
+}
+
+if (args.Contains("--cold-start"))
+{
+    return await StatusAwareHttp.Benchmarks.SqliteStoreLoops.ColdStartAsync(args);
+}
+
+if (args.Contains("--cold-child"))
+{
+    return await StatusAwareHttp.Benchmarks.SqliteStoreLoops.ColdChildAsync(args);
+}
+
 // One path in a loop, for a CPU profile: dotnet run -c Release --project tests/StatusAwareHttp.Benchmarks -- --profile hit 20 1
 if (args.Contains("--profile"))
 {

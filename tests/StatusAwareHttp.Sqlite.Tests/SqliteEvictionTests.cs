@@ -52,6 +52,79 @@ public sealed class SqliteEvictionTests : IDisposable
     }
 
     [Fact]
+    public async Task Reads_write_nothing_yet_the_writer_evicts_the_least_recently_read_first()
+    {
+        var path = _folder.File();
+        using var store = Store(path, _time, o => o.MaxTotalBytes = 1024 * 1024);
+        for (var i = 0; i < 8; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await store.SetAsync($"k{i}", [Entry(_time.GetUtcNow(), Body)], null, default);
+        }
+
+        await store.WhenIdle();
+        using var watcher = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        watcher.Open();
+        var before = DataVersion(watcher);
+        var walBefore = new FileInfo(path + "-wal").Length;
+
+        // Read in the order k2, k0, k4, k3, then the rest but k1 and k5, far more reads than any batch used to hold.
+        _time.Advance(TimeSpan.FromSeconds(5));
+        foreach (var key in (string[])["k2", "k0", "k4", "k3", "k6", "k7"])
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(10));
+            for (var n = 0; n < 100; n++)
+            {
+                Assert.NotNull(await store.GetAsync(key, default));
+            }
+        }
+
+        await store.WhenIdle();
+        Assert.Equal(before, DataVersion(watcher));
+        Assert.Equal(walBefore, new FileInfo(path + "-wal").Length);
+
+        // Three more writes go over 1 MiB: the writer writes the reads, then evicts down to 90%: k1 and k5, never read.
+        _time.Advance(TimeSpan.FromSeconds(1));
+        foreach (var key in (string[])["k8", "k9", "k10"])
+        {
+            await store.SetAsync(key, [Entry(_time.GetUtcNow(), Body)], null, default);
+        }
+
+        await store.WhenIdle();
+
+        Assert.Null(await store.GetAsync("k1", default));
+        Assert.Null(await store.GetAsync("k5", default));
+        foreach (var kept in (string[])["k0", "k2", "k3", "k4", "k6", "k7", "k8", "k9", "k10"])
+        {
+            Assert.NotNull(await store.GetAsync(kept, default));
+        }
+
+        // The order kept in the file: the reads in the order made, then the newer writes.
+        Assert.Equal(["k2", "k0", "k4", "k3", "k6", "k7", "k8", "k9", "k10"], LeastRecentlyUsedFirst(watcher));
+    }
+
+    private static long DataVersion(Microsoft.Data.Sqlite.SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA data_version";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static List<string> LeastRecentlyUsedFirst(Microsoft.Data.Sqlite.SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT key FROM http_cache_keys WHERE removed = 0 ORDER BY last_access, id";
+        using var reader = command.ExecuteReader();
+        var keys = new List<string>();
+        while (reader.Read())
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        return keys;
+    }
+
+    [Fact]
     public async Task The_total_counts_replacements_and_removals_once()
     {
         using var store = Store(_folder.File(), _time);

@@ -109,6 +109,68 @@ public sealed class SqliteFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task A_bypassed_file_is_tried_again_after_BypassDuration_and_used_when_it_works()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+        var blocker = _folder.File("a-file");
+        await File.WriteAllTextAsync(blocker, "x");
+        await using var origin = await SqliteOrigin.StartAsync();
+        await using var client = TestClient.Create(
+            builder: b => b.UseSqliteHttpCache(Path.Combine(blocker, "cache.db"), o =>
+            {
+                o.MemoryFrontLifetime = TimeSpan.Zero;
+                o.BypassDuration = TimeSpan.FromMinutes(1);
+            }),
+            time: time);
+        var store = (StatusAwareHttp.Sqlite.Internal.SqliteHttpCacheStore)client.Services.GetRequiredKeyedService<StatusAwareHttp.IHttpCacheStore>(TestClient.Name);
+        await AssertServedTwiceFromTheOriginOrCacheAsync(client, origin, expectedOriginRequests: 2);
+        Assert.True(store.IsBypassed);
+
+        // The folder can be made now, but the break is not over: the file is left alone.
+        File.Delete(blocker);
+        time.Advance(TimeSpan.FromSeconds(59));
+        await AssertServedTwiceFromTheOriginOrCacheAsync(client, origin, expectedOriginRequests: 4);
+        Assert.False(File.Exists(Path.Combine(blocker, "cache.db")));
+
+        // Past it: the next call probes the file, which works; the second request is a hit from it.
+        time.Advance(TimeSpan.FromSeconds(2));
+        using (var response = await client.Client.GetAsync(origin.Url("/item")))
+        {
+            Assert.Equal("v0", await response.Content.ReadAsStringAsync());
+        }
+
+        await store.FlushAsync();
+        using (var response = await client.Client.GetAsync(origin.Url("/item")))
+        {
+            Assert.Equal("v0", await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(5, origin.CountFor("/item"));
+        Assert.False(store.IsBypassed);
+        var logs = client.Logs.GetSnapshot();
+        Assert.Single(logs, r => r.Id.Id == 703 && r.Level == LogLevel.Warning);
+        Assert.Single(logs, r => r.Id.Id == 704 && r.Level == LogLevel.Information);
+    }
+
+    [Fact]
+    public async Task A_failure_that_does_not_repeat_on_the_immediate_retry_leaves_the_file_in_use()
+    {
+        // The first connection the store opens fails (as a passing I/O error would); the retry's works.
+        var opens = 0;
+        await using var origin = await SqliteOrigin.StartAsync();
+        await using var client = Client(_folder.File(), o => o.ConfigureConnection = _ =>
+        {
+            if (Interlocked.Increment(ref opens) == 1)
+            {
+                throw new IOException("a passing I/O error");
+            }
+        });
+
+        await AssertServedTwiceFromTheOriginOrCacheAsync(client, origin, expectedOriginRequests: 1);
+        Assert.DoesNotContain(client.Logs.GetSnapshot(), r => r.Id.Id is 703 or 712);
+    }
+
+    [Fact]
     public async Task A_read_only_file_bypasses_the_store_with_a_warning_and_requests_succeed_from_the_origin()
     {
         var path = _folder.File();

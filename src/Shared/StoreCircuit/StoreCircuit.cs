@@ -5,8 +5,9 @@ using Polly.Timeout;
 namespace StatusAwareHttp.Shared;
 
 /// <summary>
-/// The Polly pipeline around every call to a store the library does not own (the distributed cache, Redis): a circuit
-/// breaker outside a timeout, on the library's <see cref="TimeProvider"/>. The circuit opens when, within
+/// The Polly pipeline around every call to a store (the distributed cache, Redis, the SQLite file): a circuit breaker,
+/// outside a timeout where the store's calls can hang on a network (not for the SQLite file, whose calls are
+/// synchronous file I/O), on the library's <see cref="TimeProvider"/>. The circuit opens when, within
 /// <see cref="SamplingDuration"/>, at least <see cref="MinimumThroughput"/> calls were made and at least
 /// <see cref="FailureRatio"/> of them failed; it then rejects calls for the break, after which one call probes the store.
 /// So one lone failure does not turn the store off, and two in a row do. The break and the timeout are given through
@@ -27,7 +28,7 @@ internal sealed class StoreCircuit
 
     /// <param name="name">The pipeline's name in Polly's telemetry (its strategies are named after it).</param>
     /// <param name="time">The library's clock.</param>
-    /// <param name="operationTimeout">How long one call may take.</param>
+    /// <param name="operationTimeout">How long one call may take; <see langword="null"/> for no timeout (synchronous calls Polly cannot stop).</param>
     /// <param name="breakDuration">How long the store is left alone once the circuit opened.</param>
     /// <param name="isFailure">Whether a call's exception counts against the store, given the call's own token.</param>
     /// <param name="opened">Told when the circuit opens, with the call's context and the exception that opened it.</param>
@@ -35,13 +36,13 @@ internal sealed class StoreCircuit
     public StoreCircuit(
         string name,
         TimeProvider time,
-        TimeSpan operationTimeout,
+        TimeSpan? operationTimeout,
         TimeSpan breakDuration,
         Func<Exception?, CancellationToken, bool> isFailure,
         Action<ResilienceContext, Exception?> opened,
         Action closed)
     {
-        Pipeline = new ResiliencePipelineBuilder { TimeProvider = time, Name = name }
+        var builder = new ResiliencePipelineBuilder { TimeProvider = time, Name = name }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
                 Name = name + ".Circuit",
@@ -61,13 +62,17 @@ internal sealed class StoreCircuit
                     closed();
                     return default;
                 },
-            })
-            .AddTimeout(new TimeoutStrategyOptions
+            });
+        if (operationTimeout is { } timeout)
+        {
+            builder.AddTimeout(new TimeoutStrategyOptions
             {
                 Name = name + ".Timeout",
-                TimeoutGenerator = _ => new ValueTask<TimeSpan>(operationTimeout),
-            })
-            .Build();
+                TimeoutGenerator = _ => new ValueTask<TimeSpan>(timeout),
+            });
+        }
+
+        Pipeline = builder.Build();
     }
 
     /// <summary>Gets the pipeline: calls through it throw <see cref="BrokenCircuitException"/> while the circuit is open.</summary>

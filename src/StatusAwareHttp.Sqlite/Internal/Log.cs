@@ -48,4 +48,8 @@ internal static partial class Log
     [LoggerMessage(711, LogLevel.Warning,
         "The HTTP cache file of client '{ClientName}' was closed with {Pending} write(s) not yet made: FlushTimeout ran out. They are not written; the file keeps what it had.")]
     public static partial void NotFlushed(ILogger logger, int pending, string clientName);
+
+    [LoggerMessage(712, LogLevel.Warning,
+        "The HTTP cache file '{Path}' of client '{ClientName}' failed to {Operation} twice ({Reason}); that call was skipped. The file stays in use while most calls on it succeed.")]
+    public static partial void CallFailed(ILogger logger, Exception exception, string path, string clientName, string operation, string reason);
 }

@@ -6,8 +6,9 @@ namespace StatusAwareHttp.Sqlite.Internal;
 
 /// <summary>
 /// The cache file: made readable by the current user only before SQLite opens it, switched to WAL, its schema made
-/// or checked, and a pool of open sessions. A file that is not SQLite, is damaged, is another program's database or
-/// has another schema version is moved aside (<see cref="MoveAside"/>) and a new one made in its place.
+/// or checked (<see cref="SqliteSchema"/>: an older version brought up to this one), and a pool of open sessions. A
+/// file that is not SQLite, is damaged, is another program's database or has a schema version this library cannot
+/// bring up is moved aside (<see cref="MoveAside"/>) and a new one made in its place.
 /// </summary>
 /// <remarks>
 /// Each connection waits <see cref="SqliteFileBounds.BusySlice"/> for a lock in SQLite itself (the store's Polly retry
@@ -18,49 +19,8 @@ namespace StatusAwareHttp.Sqlite.Internal;
 /// </remarks>
 internal sealed class SqliteCacheFile : IDisposable
 {
-    /// <summary>Marks the file as this library's (<c>PRAGMA application_id</c>): "SAHC".</summary>
-    public const int ApplicationId = 0x53414843;
-
-    /// <summary>
-    /// The schema's version (<c>PRAGMA user_version</c>); another one is treated as a foreign file. 2: each key carries
-    /// the time that orders its writes and removals, and a removal is kept as a tombstone.
-    /// </summary>
-    public const int SchemaVersion = 2;
-
     /// <summary>Sessions kept open when idle; more are opened under load and closed when returned.</summary>
     private const int MaxIdleSessions = 8;
-
-    private const string Schema = """
-        CREATE TABLE http_cache_keys(
-            id INTEGER PRIMARY KEY,
-            partition TEXT NOT NULL,
-            key TEXT NOT NULL,
-            expires INTEGER,
-            last_access INTEGER NOT NULL,
-            size INTEGER NOT NULL,
-            time INTEGER NOT NULL,
-            removed INTEGER NOT NULL,
-            UNIQUE(partition, key));
-        CREATE INDEX http_cache_keys_access ON http_cache_keys(last_access, id);
-        CREATE INDEX http_cache_keys_expires ON http_cache_keys(expires) WHERE expires IS NOT NULL;
-        CREATE TABLE http_cache_variants(
-            id INTEGER PRIMARY KEY,
-            key_id INTEGER NOT NULL,
-            position INTEGER NOT NULL,
-            status INTEGER NOT NULL,
-            request_time INTEGER NOT NULL,
-            response_time INTEGER NOT NULL,
-            headers BLOB NOT NULL,
-            vary BLOB NOT NULL,
-            body BLOB NOT NULL);
-        CREATE INDEX http_cache_variants_key ON http_cache_variants(key_id, position);
-        CREATE TABLE http_cache_total(id INTEGER PRIMARY KEY CHECK (id = 0), bytes INTEGER NOT NULL);
-        INSERT INTO http_cache_total(id, bytes) VALUES (0, 0);
-        CREATE TRIGGER http_cache_keys_added AFTER INSERT ON http_cache_keys
-            BEGIN UPDATE http_cache_total SET bytes = bytes + new.size WHERE id = 0; END;
-        CREATE TRIGGER http_cache_keys_removed AFTER DELETE ON http_cache_keys
-            BEGIN UPDATE http_cache_total SET bytes = bytes - old.size WHERE id = 0; END;
-        """;
 
     private readonly string _connectionString;
     private readonly long _walBytes;
@@ -260,27 +220,45 @@ internal sealed class SqliteCacheFile : IDisposable
         }
     }
 
-    /// <summary>Makes the schema in a new (empty) file, or says why an existing one is not this library's.</summary>
+    /// <summary>
+    /// Makes the schema in a new (empty) file, brings a file of an older schema version up to this one
+    /// (<see cref="SqliteSchema.StepFrom"/>), or says why an existing one is not this library's.
+    /// </summary>
     private static string? CheckSchema(SqliteConnection connection)
     {
         var (applicationId, version) = ReadMarks(connection);
-        if (applicationId == ApplicationId && version == SchemaVersion)
+        if (applicationId == SqliteSchema.ApplicationId && version == SqliteSchema.Version)
         {
             return null;
         }
 
-        if (applicationId != 0 || version != 0)
+        if (!(applicationId == 0 && version == 0) && !IsMigrated(applicationId, version))
         {
             return $"it is another database (application id {applicationId}, version {version})";
         }
 
-        // Empty, or another program's: decide under the write lock, since another process may be making it now.
+        // Empty, another program's, or an older version: decide under the write lock, since another process may be
+        // making or migrating it now.
         using var transaction = connection.BeginTransaction(deferred: false);
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         (applicationId, version) = ReadMarks(connection, transaction);
-        if (applicationId == ApplicationId && version == SchemaVersion)
+        if (applicationId == SqliteSchema.ApplicationId && version == SqliteSchema.Version)
         {
+            return null;
+        }
+
+        if (IsMigrated(applicationId, version))
+        {
+            for (; version < SqliteSchema.Version; version++)
+            {
+                command.CommandText = SqliteSchema.StepFrom(version)!;
+                command.ExecuteNonQuery();
+            }
+
+            command.CommandText = $"PRAGMA user_version = {SqliteSchema.Version};";
+            command.ExecuteNonQuery();
+            transaction.Commit();
             return null;
         }
 
@@ -290,11 +268,14 @@ internal sealed class SqliteCacheFile : IDisposable
             return "it is another program's database";
         }
 
-        command.CommandText = Schema + $"PRAGMA application_id = {ApplicationId}; PRAGMA user_version = {SchemaVersion};";
+        command.CommandText = SqliteSchema.Create + $"PRAGMA application_id = {SqliteSchema.ApplicationId}; PRAGMA user_version = {SqliteSchema.Version};";
         command.ExecuteNonQuery();
         transaction.Commit();
         return null;
     }
+
+    private static bool IsMigrated(long applicationId, long version) =>
+        applicationId == SqliteSchema.ApplicationId && version >= SqliteSchema.OldestMigrated && version < SqliteSchema.Version;
 
     private static (long ApplicationId, long Version) ReadMarks(SqliteConnection connection, SqliteTransaction? transaction = null)
     {

@@ -3,7 +3,8 @@ using Microsoft.Data.Sqlite;
 namespace StatusAwareHttp.Sqlite.Internal;
 
 /// <summary>What one write transaction did: the file's total after it, the operations that lost to newer ones, the keys evicted.</summary>
-internal readonly record struct SqliteBatchOutcome(long TotalBytes, List<SqlitePendingWrite>? Lost, int Evicted);
+/// <remarks><see cref="PagesWritten"/> is SQLite's own count of the pages the transaction wrote (<c>SQLITE_DBSTATUS_CACHE_WRITE</c>).</remarks>
+internal readonly record struct SqliteBatchOutcome(long TotalBytes, List<SqlitePendingWrite>? Lost, int Evicted, long PagesWritten = 0);
 
 /// <summary>
 /// The session's writes: a batch of writes and removals ordered by their times (<see cref="SqliteWriteOrder"/>), with
@@ -19,11 +20,19 @@ internal sealed partial class SqliteSession
     /// Makes a batch of writes and removals in one transaction, in order, each only when it is newer than what its key
     /// holds (a removal leaves a tombstone that carries its time). Room is made first (the expired, then the least
     /// recently used, down to 90% of <paramref name="maxTotalBytes"/> less what the batch brings), so the entries never
-    /// pass <paramref name="maxTotalBytes"/> at a commit; free pages past <paramref name="freeBytes"/> are given back.
+    /// pass <paramref name="maxTotalBytes"/> at a commit; free pages past <paramref name="freeBytes"/> are given back. When
+    /// it must evict, the reads recorded in memory (<paramref name="takeReads"/>) are written first, in this transaction.
     /// </summary>
-    public SqliteBatchOutcome WriteBatch(string partition, IReadOnlyList<SqlitePendingWrite> batch, long maxTotalBytes, long freeBytes, long nowTicks)
+    public SqliteBatchOutcome WriteBatch(
+        string partition,
+        IReadOnlyList<SqlitePendingWrite> batch,
+        long maxTotalBytes,
+        long freeBytes,
+        long nowTicks,
+        Func<List<KeyValuePair<string, long>>>? takeReads = null)
     {
         Begin();
+        TakePagesWritten();
         try
         {
             long incoming = 0;
@@ -33,7 +42,13 @@ internal sealed partial class SqliteSession
             }
 
             var target = maxTotalBytes / 10 * 9;
-            var evicted = Total() + incoming > maxTotalBytes ? EvictTo(target - incoming, nowTicks) : 0;
+            var evicted = 0;
+            if (Total() + incoming > maxTotalBytes)
+            {
+                WriteReads(partition, takeReads);
+                evicted = EvictTo(target - incoming, nowTicks);
+            }
+
             List<SqlitePendingWrite>? lost = null;
             foreach (var write in batch)
             {
@@ -46,13 +61,14 @@ internal sealed partial class SqliteSession
             // Replaced rows may have been smaller than their new ones: the bound holds at the commit whatever came.
             if (Total() > maxTotalBytes)
             {
+                WriteReads(partition, takeReads);
                 evicted += EvictTo(target, nowTicks);
             }
 
             var total = Total();
             GiveBackFreePages(freeBytes);
             Commit();
-            return new SqliteBatchOutcome(total, lost, evicted);
+            return new SqliteBatchOutcome(total, lost, evicted, TakePagesWritten());
         }
         catch
         {
@@ -67,20 +83,40 @@ internal sealed partial class SqliteSession
         Begin();
         try
         {
-            _touch.Parameters[0].Value = partition;
-            foreach (var (key, ticks) in touched)
-            {
-                _touch.Parameters[1].Value = key;
-                _touch.Parameters[2].Value = ticks;
-                _touch.ExecuteNonQuery();
-            }
-
+            SetLastAccess(partition, touched);
             Commit();
         }
         catch
         {
             Rollback();
             throw;
+        }
+    }
+
+    /// <summary>The pages this connection wrote to the file (its WAL) since the last call: SQLite's own counter, reset.</summary>
+    private long TakePagesWritten()
+    {
+        SQLitePCL.raw.sqlite3_db_status(Connection.Handle!, SQLitePCL.raw.SQLITE_DBSTATUS_CACHE_WRITE, out var pages, out _, 1);
+        return pages;
+    }
+
+    /// <summary>Writes the reads recorded in memory into this transaction (only when it evicts: a read alone never writes).</summary>
+    private void WriteReads(string partition, Func<List<KeyValuePair<string, long>>>? takeReads)
+    {
+        if (takeReads?.Invoke() is { Count: > 0 } reads)
+        {
+            SetLastAccess(partition, reads);
+        }
+    }
+
+    private void SetLastAccess(string partition, IEnumerable<KeyValuePair<string, long>> touched)
+    {
+        _touch.Parameters[0].Value = partition;
+        foreach (var (key, ticks) in touched)
+        {
+            _touch.Parameters[1].Value = key;
+            _touch.Parameters[2].Value = ticks;
+            _touch.ExecuteNonQuery();
         }
     }
 
@@ -175,12 +211,17 @@ internal sealed partial class SqliteSession
         }
     }
 
-    /// <summary>Makes one write or removal when it is newer than what the key holds; <see langword="false"/> when it lost.</summary>
+    /// <summary>
+    /// Makes one write or removal when it is newer than what the key holds; <see langword="false"/> when it lost. A
+    /// write over a live key keeps the key's row and each variant whose body is unchanged (a 304's update, another
+    /// variant of the key): their rows get the new header fields and times, their bodies are not written again.
+    /// </summary>
     private bool Apply(string partition, SqlitePendingWrite write)
     {
         _findKey.Parameters[0].Value = partition;
         _findKey.Parameters[1].Value = write.Key;
         long? id = null;
+        var live = false;
         using (var reader = _findKey.ExecuteReader())
         {
             if (reader.Read())
@@ -191,7 +232,14 @@ internal sealed partial class SqliteSession
                 }
 
                 id = reader.GetInt64(0);
+                live = reader.GetInt64(2) == 0;
             }
+        }
+
+        if (id is { } kept && live && write.Variants is { } variants)
+        {
+            UpdateInPlace(kept, write, variants);
+            return true;
         }
 
         if (id is { } existing)
@@ -209,13 +257,63 @@ internal sealed partial class SqliteSession
         p[5].Value = write.Time;
         p[6].Value = write.Variants is null ? 1 : 0;
         var keyId = (long)_insertKey.ExecuteScalar()!;
-        var variants = write.Variants ?? [];
-        for (var i = 0; i < variants.Length; i++)
+        var inserted = write.Variants ?? [];
+        for (var i = 0; i < inserted.Length; i++)
         {
-            InsertVariant(keyId, i, variants[i]);
+            InsertVariant(keyId, i, inserted[i]);
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="variants"/> over the live key <paramref name="keyId"/>: a stored variant whose body is
+    /// byte for byte the new one's keeps its body row (only its row is updated), the others are replaced.
+    /// </summary>
+    private void UpdateInPlace(long keyId, SqlitePendingWrite write, EncodedVariant[] variants)
+    {
+        List<(long Id, long Length, int Position, bool Apart)> stored = [];
+        _variantsOfKey.Parameters[0].Value = keyId;
+        using (var reader = _variantsOfKey.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                stored.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2), reader.GetInt64(3) != 0));
+            }
+        }
+
+        for (var i = 0; i < variants.Length; i++)
+        {
+            var length = variants[i].Entry.Body.Length;
+            var match = stored.FindIndex(v => v.Length == length);
+            while (match >= 0 && !BodyEquals(stored[match].Id, stored[match].Apart, variants[i].Entry.Body.Span))
+            {
+                match = match + 1 < stored.Count ? stored.FindIndex(match + 1, v => v.Length == length) : -1;
+            }
+
+            if (match < 0)
+            {
+                InsertVariant(keyId, i, variants[i]);
+                continue;
+            }
+
+            UpdateVariant(stored[match].Id, i, stored[match].Position, variants[i]);
+            stored.RemoveAt(match);
+        }
+
+        foreach (var (gone, _, _, _) in stored)
+        {
+            _deleteVariant.Parameters[0].Value = gone;
+            _deleteVariant.ExecuteNonQuery();
+        }
+
+        var p = _updateKey.Parameters;
+        p[0].Value = keyId;
+        p[1].Value = write.ExpiresTicks is { } e ? e : DBNull.Value;
+        p[2].Value = write.NowTicks;
+        p[3].Value = write.EntryBytes;
+        p[4].Value = write.Time;
+        _updateKey.ExecuteNonQuery();
     }
 
     private SqliteCommand Command(string sql, params (string Name, long Value)[] parameters)

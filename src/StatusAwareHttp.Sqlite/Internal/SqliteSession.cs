@@ -4,8 +4,8 @@ using Microsoft.Data.Sqlite;
 namespace StatusAwareHttp.Sqlite.Internal;
 
 /// <summary>
-/// One open connection to the cache file with its prepared statements: the rows of one key (its variants) read and
-/// written in one transaction, bodies over <see cref="StreamThreshold"/> through SQLite's incremental blob I/O.
+/// One open connection to the cache file with its prepared statements: the rows of one key (its variants, each with its
+/// body in a row of its own) read and written in one transaction, bodies over <see cref="StreamThreshold"/> through SQLite's incremental blob I/O.
 /// Not thread-safe: a session serves one call at a time (the file keeps a pool of them). The writes are in
 /// <c>SqliteSession.Writes.cs</c>.
 /// </summary>
@@ -17,6 +17,7 @@ internal sealed partial class SqliteSession : IDisposable
     /// <summary>A variant's bytes beyond its body and header text (row, index and page overhead).</summary>
     public const int RowOverhead = 128;
 
+    private const string BodiesTable = "http_cache_bodies";
     private const string VariantsTable = "http_cache_variants";
 
     private readonly SqliteCommand _select;
@@ -24,6 +25,12 @@ internal sealed partial class SqliteSession : IDisposable
     private readonly SqliteCommand _deleteKey;
     private readonly SqliteCommand _insertKey;
     private readonly SqliteCommand _insertVariant;
+    private readonly SqliteCommand _insertBody;
+    private readonly SqliteCommand _variantsOfKey;
+    private readonly SqliteCommand _updateVariant;
+    private readonly SqliteCommand _deleteVariant;
+    private readonly SqliteCommand _moveVariant;
+    private readonly SqliteCommand _updateKey;
     private readonly SqliteCommand _touch;
     private readonly SqliteCommand _total;
     private readonly SqliteCommand _commit;
@@ -34,9 +41,11 @@ internal sealed partial class SqliteSession : IDisposable
         Connection = connection;
         File = file;
         _select = Prepare(
-            "SELECT v.id, v.status, v.request_time, v.response_time, v.headers, v.vary, length(v.body), "
-            + $"CASE WHEN length(v.body) <= {StreamThreshold} THEN v.body END "
-            + "FROM http_cache_keys k JOIN http_cache_variants v ON v.key_id = k.id "
+            "SELECT v.id, v.status, v.request_time, v.response_time, v.headers, v.vary, "
+            + "CASE WHEN v.apart THEN length(b.body) ELSE length(v.body) END, "
+            + $"CASE WHEN v.apart THEN (CASE WHEN length(b.body) <= {StreamThreshold} THEN b.body END) "
+            + $"ELSE (CASE WHEN length(v.body) <= {StreamThreshold} THEN v.body END) END, v.apart "
+            + "FROM http_cache_keys k JOIN http_cache_variants v ON v.key_id = k.id LEFT JOIN http_cache_bodies b ON v.apart AND b.id = v.id "
             + "WHERE k.partition = $p AND k.key = $k ORDER BY v.position",
             "$p", "$k");
         _findKey = Prepare("SELECT id, time, removed FROM http_cache_keys WHERE partition = $p AND key = $k", "$p", "$k");
@@ -45,9 +54,21 @@ internal sealed partial class SqliteSession : IDisposable
             "INSERT INTO http_cache_keys(partition, key, expires, last_access, size, time, removed) VALUES ($p, $k, $e, $a, $s, $t, $r) RETURNING id",
             "$p", "$k", "$e", "$a", "$s", "$t", "$r");
         _insertVariant = Prepare(
-            "INSERT INTO http_cache_variants(key_id, position, status, request_time, response_time, headers, vary, body) "
-            + "VALUES ($key, $pos, $st, $rq, $rs, $h, $v, CASE WHEN $b IS NULL THEN zeroblob($n) ELSE $b END) RETURNING id",
-            "$key", "$pos", "$st", "$rq", "$rs", "$h", "$v", "$b", "$n");
+            "INSERT INTO http_cache_variants(key_id, position, status, request_time, response_time, headers, vary, body, apart) "
+            + "VALUES ($key, $pos, $st, $rq, $rs, $h, $v, $b, $a) RETURNING id",
+            "$key", "$pos", "$st", "$rq", "$rs", "$h", "$v", "$b", "$a");
+        _insertBody = Prepare(
+            "INSERT INTO http_cache_bodies(id, body) VALUES ($id, CASE WHEN $b IS NULL THEN zeroblob($n) ELSE $b END)", "$id", "$b", "$n");
+        _variantsOfKey = Prepare(
+            "SELECT v.id, CASE WHEN v.apart THEN length(b.body) ELSE length(v.body) END, v.position, v.apart "
+            + "FROM http_cache_variants v LEFT JOIN http_cache_bodies b ON v.apart AND b.id = v.id WHERE v.key_id = $key", "$key");
+        _updateVariant = Prepare(
+            "UPDATE http_cache_variants SET status = $st, request_time = $rq, response_time = $rs, headers = $h, vary = $v WHERE id = $id",
+            "$id", "$st", "$rq", "$rs", "$h", "$v");
+        _moveVariant = Prepare("UPDATE http_cache_variants SET position = $pos WHERE id = $id", "$id", "$pos");
+        _deleteVariant = Prepare("DELETE FROM http_cache_variants WHERE id = $id", "$id");
+        _updateKey = Prepare(
+            "UPDATE http_cache_keys SET expires = $e, last_access = $a, size = $s, time = $t WHERE id = $id", "$id", "$e", "$a", "$s", "$t");
         _touch = Prepare(
             "UPDATE http_cache_keys SET last_access = $a WHERE partition = $p AND key = $k AND last_access < $a", "$p", "$k", "$a");
         _total = Prepare("SELECT bytes FROM http_cache_total WHERE id = 0");
@@ -60,8 +81,11 @@ internal sealed partial class SqliteSession : IDisposable
     /// <summary>Gets the file this session was opened on (a session of a file moved aside is not reused).</summary>
     public SqliteCacheFile File { get; }
 
-    /// <summary>The variants stored under the key, most recent last; <see langword="null"/> when none, or when one is unreadable.</summary>
-    public List<HttpCacheEntry>? Read(string partition, string key, out bool unreadable)
+    /// <summary>
+    /// The variants stored under the key, most recent last, each marked with <paramref name="detail"/> (where it came
+    /// from, for <c>Cache-Status</c>); <see langword="null"/> when none, or when one is unreadable.
+    /// </summary>
+    public List<HttpCacheEntry>? Read(string partition, string key, string? detail, out bool unreadable)
     {
         unreadable = false;
         _select.Parameters[0].Value = partition;
@@ -81,14 +105,14 @@ internal sealed partial class SqliteSession : IDisposable
             }
 
             var length = reader.GetInt64(6);
-            var body = reader.IsDBNull(7) ? ReadBlob(reader.GetInt64(0), length) : reader.GetFieldValue<byte[]>(7);
+            var body = reader.IsDBNull(7) ? ReadBlob(reader.GetInt64(0), length, reader.GetInt64(8) != 0) : reader.GetFieldValue<byte[]>(7);
             (entries ??= []).Add(new HttpCacheEntry(
                 reader.GetInt32(1),
                 headers,
                 body,
                 new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero),
                 new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero),
-                vary));
+                vary) { StoreDetail = detail });
         }
 
         return entries;
@@ -98,7 +122,7 @@ internal sealed partial class SqliteSession : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in (ReadOnlySpan<SqliteCommand>)[_select, _findKey, _deleteKey, _insertKey, _insertVariant, _touch, _total, _commit, _rollback])
+        foreach (var command in (ReadOnlySpan<SqliteCommand>)[_select, _findKey, _deleteKey, _insertKey, _insertVariant, _insertBody, _variantsOfKey, _updateVariant, _deleteVariant, _moveVariant, _updateKey, _touch, _total, _commit, _rollback])
         {
             command.Dispose();
         }
@@ -120,7 +144,6 @@ internal sealed partial class SqliteSession : IDisposable
 
     private void InsertVariant(long keyId, int position, EncodedVariant variant)
     {
-        var body = variant.Entry.Body;
         var p = _insertVariant.Parameters;
         p[0].Value = keyId;
         p[1].Value = position;
@@ -129,17 +152,29 @@ internal sealed partial class SqliteSession : IDisposable
         p[4].Value = variant.Entry.ResponseTime.UtcTicks;
         p[5].Value = variant.Headers;
         p[6].Value = variant.Vary;
-        var streamed = body.Length > StreamThreshold;
-        p[7].Value = streamed ? DBNull.Value : WholeArray(body);
-        p[8].Value = body.Length;
+        var body = variant.Entry.Body;
+        var apart = body.Length > SqliteSchema.InlineBodyBytes;
+        p[7].Value = apart ? Array.Empty<byte>() : WholeArray(body);
+        p[8].Value = apart ? 1 : 0;
         var rowId = (long)_insertVariant.ExecuteScalar()!;
+        if (!apart)
+        {
+            return;
+        }
+
+        var streamed = body.Length > StreamThreshold;
+        var b = _insertBody.Parameters;
+        b[0].Value = rowId;
+        b[1].Value = streamed ? DBNull.Value : WholeArray(body);
+        b[2].Value = body.Length;
+        _insertBody.ExecuteNonQuery();
         if (!streamed)
         {
             return;
         }
 
         // The row holds a zero-filled blob of the body's length; the body goes into it in chunks, in this transaction.
-        using var blob = new SqliteBlob(Connection, VariantsTable, "body", rowId);
+        using var blob = new SqliteBlob(Connection, BodiesTable, "body", rowId);
         var span = body.Span;
         for (var offset = 0; offset < span.Length; offset += StreamThreshold)
         {
@@ -147,10 +182,63 @@ internal sealed partial class SqliteSession : IDisposable
         }
     }
 
-    private byte[] ReadBlob(long rowId, long length)
+    /// <summary>
+    /// Writes a variant's row (header fields, times) over a stored one whose body it keeps; its place only when it
+    /// moved (an unchanged place leaves the key's index alone).
+    /// </summary>
+    private void UpdateVariant(long id, int position, int storedPosition, EncodedVariant variant)
+    {
+        var p = _updateVariant.Parameters;
+        p[0].Value = id;
+        p[1].Value = variant.Entry.StatusCode;
+        p[2].Value = variant.Entry.RequestTime.UtcTicks;
+        p[3].Value = variant.Entry.ResponseTime.UtcTicks;
+        p[4].Value = variant.Headers;
+        p[5].Value = variant.Vary;
+        _updateVariant.ExecuteNonQuery();
+        if (position != storedPosition)
+        {
+            _moveVariant.Parameters[0].Value = id;
+            _moveVariant.Parameters[1].Value = position;
+            _moveVariant.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Whether the stored body of variant <paramref name="id"/> is byte for byte <paramref name="body"/> (read in chunks; nothing written).</summary>
+    private bool BodyEquals(long id, bool apart, ReadOnlySpan<byte> body)
+    {
+        if (body.IsEmpty)
+        {
+            return true;
+        }
+
+        using var blob = new SqliteBlob(Connection, apart ? BodiesTable : VariantsTable, "body", id, readOnly: true);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Min(StreamThreshold, body.Length));
+        try
+        {
+            for (var offset = 0; offset < body.Length;)
+            {
+                var read = blob.Read(buffer, 0, Math.Min(buffer.Length, body.Length - offset));
+                if (read == 0 || !body.Slice(offset, read).SequenceEqual(buffer.AsSpan(0, read)))
+                {
+                    return false;
+                }
+
+                offset += read;
+            }
+
+            return true;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private byte[] ReadBlob(long rowId, long length, bool apart)
     {
         var body = GC.AllocateUninitializedArray<byte>(checked((int)length));
-        using var blob = new SqliteBlob(Connection, VariantsTable, "body", rowId, readOnly: true);
+        using var blob = new SqliteBlob(Connection, apart ? BodiesTable : VariantsTable, "body", rowId, readOnly: true);
         for (var offset = 0; offset < body.Length;)
         {
             var read = blob.Read(body, offset, Math.Min(StreamThreshold, body.Length - offset));

@@ -13,7 +13,7 @@ internal sealed partial class SqliteHttpCacheStore : IHealthCheck
     {
         var bytes = FileBytes(Path) + FileBytes(Path + "-wal") + FileBytes(Path + "-shm");
         var bound = SqliteFileBounds.MaxFileBytes(_maxTotalBytes, _maxEntryBytes);
-        var bypassed = FileBypassed();
+        var bypassed = IsBypassed;
         var data = new Dictionary<string, object>(StringComparer.Ordinal)
         {
             ["store"] = "sqlite",
@@ -25,7 +25,7 @@ internal sealed partial class SqliteHttpCacheStore : IHealthCheck
         };
         if (bypassed)
         {
-            var until = new DateTimeOffset(Interlocked.Read(ref _bypassUntilTicks), TimeSpan.Zero);
+            var until = new DateTimeOffset(Interlocked.Read(ref _bypassedUntilTicks), TimeSpan.Zero);
             return Task.FromResult(HealthCheckResult.Degraded($"the cache file {Path} is bypassed after a failure until {until:u} (see the warning logged then)", data: data));
         }
 

@@ -69,15 +69,11 @@ internal sealed partial class SqliteHttpCacheStore
             _writes.Close();
         }
 
-        // The statement the writer (or the access times' writer) is in ends, within the margin.
+        // The statement the writer is in ends, within the margin.
         try
         {
             await s_margin.ExecuteAsync(
-                static async (store, ct) =>
-                {
-                    await store._writes.WhenIdleAsync(ct).ConfigureAwait(false);
-                    await Volatile.Read(ref store._backgroundTask).WaitAsync(ct).ConfigureAwait(false);
-                },
+                static async (store, ct) => await store._writes.WhenIdleAsync(ct).ConfigureAwait(false),
                 this,
                 CancellationToken.None).ConfigureAwait(false);
         }
@@ -114,7 +110,6 @@ internal sealed partial class SqliteHttpCacheStore
                 static async (store, ct) =>
                 {
                     await store._writes.FlushAsync(ct).ConfigureAwait(false);
-                    await Volatile.Read(ref store._backgroundTask).WaitAsync(ct).ConfigureAwait(false);
                     store.FlushTouches(ct);
 
                     // At rest within the bound: free pages given back, the WAL emptied (a file never opened is left alone).

@@ -21,9 +21,11 @@ namespace StatusAwareHttp.Sqlite.Internal;
 /// <para>
 /// No call throws but for the caller's cancellation: a lock held by another process past the busy timeout (and a few
 /// retries) is a miss or a write not made; a damaged or foreign file is moved aside and a new one made; any other
-/// failure (a read-only or full disk) bypasses the file for <see cref="SqliteHttpCacheOptions.BypassDuration"/>,
-/// with a warning, and the request goes to the origin. Reads are recorded in memory and written in batches; eviction
-/// runs in the writer's transactions, never on a request. Disposal and process exit are in
+/// failure (a read-only or full disk) that repeats on an immediate retry opens the file's circuit
+/// (<see cref="SqliteFileCircuit"/>, Polly's breaker): the file is bypassed for
+/// <see cref="SqliteHttpCacheOptions.BypassDuration"/>, with a warning, and the request goes to the origin. Reads are recorded in memory only: the writer writes them in its
+/// transaction before it evicts, and the close writes the rest (<c>SqliteHttpCacheStore.Maintenance.cs</c>), so a read
+/// never causes a write; eviction runs in the writer's transactions, never on a request. Disposal and process exit are in
 /// <c>SqliteHttpCacheStore.Lifetime.cs</c>, the file's calls in <c>SqliteHttpCacheStore.FileAccess.cs</c>.
 /// </para>
 /// </remarks>
@@ -31,9 +33,6 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
 {
     /// <summary>The detail added to <c>Cache-Status</c> on a hit whose entry was read from the file.</summary>
     public const string DiskDetail = "disk";
-
-    /// <summary>Reads recorded before their access times are written in the background.</summary>
-    internal const int TouchFlushCount = 256;
 
     private readonly string _clientName;
     private readonly TimeProvider _time;
@@ -51,13 +50,11 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
     private readonly Action<SqliteConnection>? _configure;
     private readonly Lock _lock = new();
     private readonly ConcurrentDictionary<string, long> _touched = new(StringComparer.Ordinal);
+    private readonly SqliteFileCircuit _circuit;
     private SqliteCacheFile? _file;
-    private long _bypassUntilTicks;
-    private bool _bypassed;
+    private long _bypassedUntilTicks;
     private bool _disposed;
-    private int _touches;
-    private int _background;
-    private Task _backgroundTask = Task.CompletedTask;
+    private long _pagesWritten;
 
     public SqliteHttpCacheStore(string clientName, string path, SqliteHttpCacheOptions options, TimeProvider time, ILogger logger)
     {
@@ -80,6 +77,7 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
             ex => Log.WriterFailed(_logger, ex, _clientName));
         _closeTimeout = SqliteWriteQueue.Timeout(options.FlushTimeout, time);
         _busy = SqliteBusyRetry.Create(options.BusyTimeout);
+        _circuit = new SqliteFileCircuit(time, options.BypassDuration, OnCircuitOpened, () => Log.Recovered(_logger, Path, _clientName));
 
         // Most console apps never dispose their service provider: what is queued is written at process exit too.
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
@@ -88,8 +86,11 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
     /// <summary>Gets the file's path.</summary>
     public string Path { get; }
 
-    /// <summary>Gets a value indicating whether the file is bypassed after a failure.</summary>
-    public bool IsBypassed => Volatile.Read(ref _bypassed);
+    /// <summary>Gets a value indicating whether the file is bypassed after a failure (its circuit is open, or half-open while one call probes it).</summary>
+    public bool IsBypassed => !_circuit.IsClosed;
+
+    /// <summary>Gets the pages the writer's transactions wrote to the file, by SQLite's own count (benchmarks and tests).</summary>
+    internal long PagesWritten => Interlocked.Read(ref _pagesWritten);
 
     /// <summary>Makes the store of <paramref name="clientName"/> from the app's services (the keyed registration's factory).</summary>
     public static SqliteHttpCacheStore Create(IServiceProvider services, string clientName) => SqliteStoreFactory.Create(services, clientName);
@@ -118,7 +119,7 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
         var unreadable = false;
         var entries = Run("read", session =>
         {
-            var read = session.Read(_clientName, key, out var bad);
+            var read = session.Read(_clientName, key, DiskDetail, out var bad);
             unreadable = bad;
             return read;
         }, null, _closing.Token);
@@ -140,14 +141,13 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
             Log.ReadFromFile(_logger, entries.Count, entries.Sum(e => (long)e.Body.Length), _clientName);
         }
 
-        // The front keeps plain copies (the same arrays): a hit from it is not "from disk".
+        // The entries read say "disk"; the front keeps plain copies (the same arrays): a hit from it is not "from disk".
         if (_front is not null)
         {
             var plain = SqliteEntryCopies.Plain(entries, out var size);
             _front.Set(key, plain, size, _frontLifetime);
         }
 
-        SqliteEntryCopies.Mark(entries, DiskDetail);
         return new(entries);
     }
 
@@ -185,17 +185,18 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
         }
 
         _front?.Set(key, entries, size, timeToLive is { } t && t < _frontLifetime ? t : _frontLifetime);
-        _touched.TryRemove(key, out _);
+        ForgetRead(key);
 
         // Off the request path: the writer makes it in the background; reads of this process see it meanwhile.
-        return FileBypassed() ? ValueTask.CompletedTask : _writes.EnqueueAsync(write, cancellationToken);
+        // While the file is bypassed nothing is queued: the next read of the file probes it once the break is over.
+        return IsBypassed ? ValueTask.CompletedTask : _writes.EnqueueAsync(write, cancellationToken);
     }
 
     public ValueTask RemoveAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         _front?.Remove(key);
-        _touched.TryRemove(key, out _);
+        ForgetRead(key);
 
         // An invalidation follows a change the origin already made: it is made even when the caller stopped waiting.
         // Queued even while the file is bypassed: it hides a write of the key queued before.
@@ -209,12 +210,13 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
     private void WriteBatch(IReadOnlyList<SqlitePendingWrite> batch)
     {
         var token = _closing.Token;
-        var outcome = Run("write", session => session.WriteBatch(_clientName, batch, _maxTotalBytes, _freeBytes, _time.GetUtcNow().UtcTicks), default(SqliteBatchOutcome?), token);
+        var outcome = Run("write", session => session.WriteBatch(_clientName, batch, _maxTotalBytes, _freeBytes, _time.GetUtcNow().UtcTicks, TakeTouches), default(SqliteBatchOutcome?), token);
         if (outcome is not { } done)
         {
             return;
         }
 
+        Interlocked.Add(ref _pagesWritten, done.PagesWritten);
         foreach (var lost in done.Lost ?? [])
         {
             if (lost.Variants is not null)
