@@ -9,7 +9,8 @@ public static class DeprecationResponseExtensions
     /// Gets what the response says about its resource's deprecation: the <c>Deprecation</c> and <c>Sunset</c> dates and
     /// the <c>deprecation</c>, <c>sunset</c> and <c>successor-version</c> links (relative ones resolved against
     /// <c>response.RequestMessage.RequestUri</c>). Malformed fields are ignored, never thrown. Works on any response,
-    /// with or without status handling.
+    /// with or without status handling. An RFC 850 <c>Sunset</c> date's two-digit year is read against the response's
+    /// <c>Date</c> (RFC 9110 §5.6.7), or the system clock when it has none.
     /// </summary>
     /// <param name="response">A response.</param>
     /// <returns>
@@ -19,6 +20,6 @@ public static class DeprecationResponseExtensions
     public static DeprecationNotice? GetDeprecation(this HttpResponseMessage response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        return DeprecationFields.Read(response);
+        return DeprecationFields.Read(response, response.Headers.Date ?? TimeProvider.System.GetUtcNow());
     }
 }

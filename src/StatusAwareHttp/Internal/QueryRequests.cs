@@ -32,11 +32,4 @@ internal static class QueryRequests
         s_anyMarked = true;
         request.Options.Set(MarkKey, isQuery);
     }
-
-    /// <summary>
-    /// Whether a request with <paramref name="method"/> is repeated as safely as a GET: the idempotent methods of RFC 9110
-    /// §9.2.2, QUERY (RFC 10008 §2), and a POST marked as a query (<paramref name="markedQuery"/>).
-    /// </summary>
-    public static bool IsIdempotent(HttpMethod method, bool markedQuery) =>
-        method == HttpMethod.Query || (markedQuery && method == HttpMethod.Post);
 }

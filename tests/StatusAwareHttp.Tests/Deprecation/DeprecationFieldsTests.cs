@@ -45,7 +45,7 @@ public sealed class DeprecationFieldsTests
     [InlineData("Sun Nov  6 08:49:37 1994", "1994-11-06T08:49:37Z")]
     public void Sunset_is_an_http_date(string value, string expected)
     {
-        Assert.True(DeprecationFields.TryParseSunset(value, out var date));
+        Assert.True(DeprecationFields.TryParseSunset(value, s_received, out var date));
         Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), date);
     }
 
@@ -57,7 +57,10 @@ public sealed class DeprecationFieldsTests
     [InlineData("Sun, 30 Jun 2024 25:59:59 GMT")]
     [InlineData("tomorrow")]
     public void A_malformed_sunset_is_ignored(string value) =>
-        Assert.False(DeprecationFields.TryParseSunset(value, out _));
+        Assert.False(DeprecationFields.TryParseSunset(value, s_received, out _));
+
+    // When the responses of these rows are received: the RFC 850 row's '94' is 1994 against it (RFC 9110 §5.6.7).
+    private static readonly DateTimeOffset s_received = new(2026, 12, 7, 0, 0, 0, TimeSpan.Zero);
 
     private static readonly Uri s_base = new("https://api.example.org/v1/orders/42?key=secret");
 

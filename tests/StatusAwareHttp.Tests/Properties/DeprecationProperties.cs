@@ -37,7 +37,7 @@ public sealed class DeprecationProperties
 
     [Fact]
     public void Any_text_is_a_sunset_date_or_ignored() =>
-        Sample(s_text, text => _ = DeprecationFields.TryParseSunset(text, out _));
+        Sample(s_text, text => _ = DeprecationFields.TryParseSunset(text, DateTimeOffset.UnixEpoch, out _));
 
     [Fact]
     public void Any_text_is_links_or_ignored() => Sample(s_text, text =>

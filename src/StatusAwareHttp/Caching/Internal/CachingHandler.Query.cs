@@ -24,17 +24,18 @@ internal sealed partial class CachingHandler
         try
         {
             var content = read.Content;
+            var directives = CacheHeaders.ReadRequestDirectives(request.Headers);
             var digest = content is null ? null : QueryKey.Digest(
                 content.Bytes,
                 Joined(content.Headers.NonValidated, "Content-Type"),
                 Joined(content.Headers.NonValidated, "Content-Encoding"),
-                normalise: !SaysNoTransform(request.Headers.NonValidated));
+                normalise: !directives.NoTransform);
             if (digest is null)
             {
                 return await PassQueryAsync(request, uri, async, cancellationToken).ConfigureAwait(false);
             }
 
-            var lookup = new CacheLookup(request, uri, CacheHeaders.ReadRequestDirectives(request.Headers), over);
+            var lookup = new CacheLookup(request, uri, directives, over);
             var key = _context.Keys.ForQuery(request.Method.Method, uri, digest, request.Headers);
             var variants = await _variants.ReadAsync(key, uri, cancellationToken).ConfigureAwait(false);
             return await OnLookup(lookup, key, variants, async, cancellationToken).ConfigureAwait(false);
@@ -66,21 +67,4 @@ internal sealed partial class CachingHandler
 
     private static string? Joined(HttpHeadersNonValidated headers, string name) =>
         headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
-
-    /// <summary>RFC 10008 §2.7: a client's <c>no-transform</c> asks that its content be keyed as sent.</summary>
-    private static bool SaysNoTransform(HttpHeadersNonValidated headers)
-    {
-        if (headers.TryGetValues("Cache-Control", out var values))
-        {
-            foreach (var value in values)
-            {
-                if (value.Contains("no-transform", StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
 }

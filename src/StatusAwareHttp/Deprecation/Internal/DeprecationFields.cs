@@ -31,12 +31,15 @@ internal static class DeprecationFields
         return headers.Contains(DeprecationName) || headers.Contains(SunsetName) || (headers.TryGetValues(LinkName, out var links) && LinkField.MayNameNoticeRelation(links));
     }
 
-    /// <summary>The notice a response carries, or <see langword="null"/> (see <see cref="DeprecationResponseExtensions.GetDeprecation"/>).</summary>
-    public static DeprecationNotice? Read(HttpResponseMessage response)
+    /// <summary>
+    /// The notice a response received at <paramref name="received"/> carries, or <see langword="null"/> (see
+    /// <see cref="DeprecationResponseExtensions.GetDeprecation"/>).
+    /// </summary>
+    public static DeprecationNotice? Read(HttpResponseMessage response, DateTimeOffset received)
     {
         var headers = response.Headers.NonValidated;
         DateTimeOffset? deprecation = headers.TryGetValues(DeprecationName, out var d) && d.Count == 1 && TryParseDeprecation(Single(d), out var date) ? date : null;
-        DateTimeOffset? sunset = headers.TryGetValues(SunsetName, out var s) && s.Count == 1 && TryParseSunset(Single(s), out var end) ? end : null;
+        DateTimeOffset? sunset = headers.TryGetValues(SunsetName, out var s) && s.Count == 1 && TryParseSunset(Single(s), received, out var end) ? end : null;
         var links = headers.TryGetValues(LinkName, out var l) ? LinkField.Parse(l, response.RequestMessage?.RequestUri) : LinkTargets.Empty;
         if (deprecation is null && sunset is null && links.Deprecation.Count == 0 && links.Sunset.Count == 0)
         {
@@ -90,29 +93,14 @@ internal static class DeprecationFields
     }
 
     /// <summary>
-    /// RFC 8594 §3: <c>Sunset = HTTP-date</c> (IMF-fixdate, and the obsolete forms a recipient accepts). An IMF-fixdate
-    /// whose day name does not match its date is read by its date: the name is redundant, and RFC 8594 §3's own example
-    /// (<c>Sat, 31 Dec 2018</c>, a Monday) has a wrong one; missing a sunset for it would be the worse error.
+    /// RFC 8594 §3: <c>Sunset = HTTP-date</c> (IMF-fixdate, and the obsolete forms a recipient accepts), an RFC 850
+    /// two-digit year read against <paramref name="received"/> (RFC 9110 §5.6.7). A day name that does not agree with
+    /// its date is read by the date (<see cref="HttpDate"/>): RFC 8594 §3's own example, <c>Sat, 31 Dec 2018</c>, is a Monday.
     /// </summary>
-    public static bool TryParseSunset(string? value, out DateTimeOffset date)
+    public static bool TryParseSunset(string? value, DateTimeOffset received, out DateTimeOffset date)
     {
         date = default;
-        if (value is null || value.Length > MaxDateFieldLength)
-        {
-            return false;
-        }
-
-        // RFC 9110 §5.6.7: an RFC 850 two-digit year is read against the time it is received (the system clock here:
-        // GetDeprecation has no other).
-        if (HttpDate.TryParse(value, TimeProvider.System.GetUtcNow(), out date))
-        {
-            return true;
-        }
-
-        var text = value.AsSpan().Trim(' ');
-        return text.Length > 5
-            && text[3] == ',' && text[4] == ' ' && char.IsAsciiLetter(text[0]) && char.IsAsciiLetter(text[1]) && char.IsAsciiLetter(text[2])
-            && DateTimeOffset.TryParseExact(text[5..], "dd MMM yyyy HH':'mm':'ss 'GMT'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out date);
+        return value is not null && value.Length <= MaxDateFieldLength && HttpDate.TryParse(value, received, out date);
     }
 
     private static string? Single(HeaderStringValues values)

@@ -54,12 +54,12 @@ internal sealed class DeprecationObserver
 
     private HttpResponseMessage Act(HttpRequestMessage request, HttpResponseMessage response)
     {
-        if (DeprecationFields.Read(response) is not { } notice)
+        var now = _time.GetUtcNow();
+        if (DeprecationFields.Read(response, now) is not { } notice)
         {
             return response;
         }
 
-        var now = _time.GetUtcNow();
         var sunsetPassed = notice.SunsetDate <= now;
         var method = request.Method.Method;
         _metrics.Seen(method, sunsetPassed);

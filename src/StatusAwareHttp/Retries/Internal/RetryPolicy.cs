@@ -43,7 +43,7 @@ internal static class RetryPolicy
     /// <param name="markedQuery">Whether the application marked it as a query (a POST so marked is repeated as a QUERY).</param>
     public static RetryRefusal CheckRequest(HttpMethod method, bool hasIdempotencyKey, HttpContent? content, bool retryPostWithIdempotencyKey, bool markedQuery = false)
     {
-        if (!IsIdempotent(method) && !QueryRequests.IsIdempotent(method, markedQuery))
+        if (!IsIdempotent(method) && !(markedQuery && method == HttpMethod.Post))
         {
             // §9.2.2: a non-idempotent request may have taken effect; only a server-side key makes a repeat harmless.
             var keyed = retryPostWithIdempotencyKey && hasIdempotencyKey && (method == HttpMethod.Post || method == HttpMethod.Patch);

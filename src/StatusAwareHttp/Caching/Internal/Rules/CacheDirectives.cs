@@ -34,6 +34,9 @@ internal struct CacheDirectives
     public bool Private;
     public bool OnlyIfCached;
     public bool MustUnderstand;
+
+    /// <summary>§5.2.1.6 / §5.2.2.6; for a cache, only a query's content reads it (RFC 10008 §2.7: keyed as sent).</summary>
+    public bool NoTransform;
     public bool Present;
 
     public static CacheDirectives Empty => new()
@@ -211,8 +214,12 @@ internal struct CacheDirectives
         {
             MustUnderstand = true;
         }
+        else if (Is(name, "no-transform"))
+        {
+            NoTransform = true;
+        }
 
-        // §5.2.3: unknown directives (and no-transform, immutable, ...) are ignored.
+        // §5.2.3: unknown directives (immutable, ...) are ignored.
     }
 
     private static void SetDelta(ref long field, bool hasValue, ReadOnlySpan<char> value, bool valueOk)

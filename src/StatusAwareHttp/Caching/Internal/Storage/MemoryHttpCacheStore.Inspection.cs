@@ -24,16 +24,7 @@ internal sealed partial class MemoryHttpCacheStore : IHttpCacheStoreInspection
 
     public ValueTask ClearAsync(CancellationToken cancellationToken)
     {
-        lock (_lock)
-        {
-            ApplyReads();
-            _nodes.Clear();
-            _expiries.Clear();
-            _head = _tail = null;
-            _size = 0;
-            _linked = 0;
-        }
-
+        Empty();
         return ValueTask.CompletedTask;
     }
 }

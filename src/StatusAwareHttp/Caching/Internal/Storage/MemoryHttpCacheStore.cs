@@ -145,7 +145,10 @@ internal sealed partial class MemoryHttpCacheStore : IHttpCacheStore, IDisposabl
         return ValueTask.CompletedTask;
     }
 
-    public void Dispose()
+    /// <summary>Lets go of every entry; the store stays usable (disposal and <c>ClearAsync</c> alike).</summary>
+    public void Dispose() => Empty();
+
+    private void Empty()
     {
         lock (_lock)
         {
