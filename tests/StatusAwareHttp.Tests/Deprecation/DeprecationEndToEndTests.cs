@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -217,18 +215,13 @@ public sealed class DeprecationEndToEndTests
     {
         await using var origin = await StartOrigin();
         await using var test = TestClient.Create();
-        var spans = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
+        var traced = await SpanCapture.SpansOf(async () =>
         {
-            ShouldListenTo = s => s.Name == StatusAwareTracing.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
-
-        using (await test.Client.GetAsync(origin.Url("/v1/orders/5?token=secret")))
-        {
-        }
+            using (await test.Client.GetAsync(origin.Url("/v1/orders/5?token=secret")))
+            {
+            }
+        });
+        var spans = traced.Where(s => s.Source.Name == StatusAwareTracing.SourceName);
 
         var span = Assert.Single(spans, s => (s.GetTagItem(StatusAwareTracing.UrlFull) as string)?.StartsWith(origin.Url("/v1/orders/5").ToString(), StringComparison.Ordinal) == true);
         Assert.Equal("2023-06-30T23:59:59.0000000+00:00", span.GetTagItem(StatusAwareTracing.DeprecationDate));

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
@@ -15,8 +14,6 @@ namespace StatusAwareHttp.Tests.Observability;
 /// </summary>
 public sealed class SpanKindTests
 {
-    private static readonly ActivitySource s_testSource = new("StatusAwareHttp.Tests.SpanKind");
-
     private static Task<LoopbackServer> StartOrigin() => LoopbackServer.StartAsync(app =>
     {
         app.MapGet("/once", () => "once");
@@ -32,28 +29,6 @@ public sealed class SpanKindTests
         new SocketsHttpHandler(),
         o => o.Retries.BaseDelay = TimeSpan.Zero,
         new StatusAwareHttpHandlerServices { ClientName = "spans" }));
-
-    /// <summary>Every span stopped during <paramref name="body"/> in the test's own trace (parallel tests make other traces).</summary>
-    private static async Task<List<Activity>> Spans(Func<Task> body)
-    {
-        var stopped = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = _ => true,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = stopped.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
-
-        ActivityTraceId trace;
-        using (var root = s_testSource.StartActivity("test")!)
-        {
-            trace = root.TraceId;
-            await body();
-        }
-
-        return stopped.Where(a => a.TraceId == trace && a.Source != s_testSource).ToList();
-    }
 
     private static object? Tag(Activity activity, string name) => activity.TagObjects.FirstOrDefault(t => t.Key == name).Value;
 
@@ -72,7 +47,7 @@ public sealed class SpanKindTests
         await using var server = await StartOrigin();
         using var client = Client();
 
-        var spans = await Spans(async () =>
+        var spans = await SpanCapture.SpansOf(async () =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, server.Url("/once"));
             using var response = async ? await client.SendAsync(request) : await Task.Run(() => client.Send(request));
@@ -96,7 +71,7 @@ public sealed class SpanKindTests
         await using var server = await StartOrigin();
         using var client = Client();
 
-        var spans = await Spans(async () =>
+        var spans = await SpanCapture.SpansOf(async () =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, server.Url("/flaky"));
             using var response = async ? await client.SendAsync(request) : await Task.Run(() => client.Send(request));
@@ -122,7 +97,7 @@ public sealed class SpanKindTests
         using var client = Client();
         (await client.GetAsync(server.Url("/cached"))).Dispose();
 
-        var spans = await Spans(async () =>
+        var spans = await SpanCapture.SpansOf(async () =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, server.Url("/cached"));
             using var response = async ? await client.SendAsync(request) : await Task.Run(() => client.Send(request));
