@@ -1,0 +1,75 @@
+using System.Text.Json;
+using StatusAwareHttp.Testing.Har;
+
+namespace StatusAwareHttp.Testing;
+
+/// <summary>
+/// A HAR 1.2 log (the format Chrome, Firefox and Playwright write), read and checked for
+/// replay. Reading is lenient as browsers write: unknown fields (<c>pages</c>, <c>_initiator</c>, ...) are ignored,
+/// content in base64 is decoded, a byte-order mark is skipped. Entries with no response (status 0) and entries for other
+/// schemes than http and https are kept in the file but not replayed.
+/// </summary>
+public sealed class HarRecording
+{
+    private readonly HarLog _log;
+
+    internal HarRecording(HarLog log, IReadOnlyList<HarExchange> exchanges)
+    {
+        _log = log;
+        Exchanges = exchanges;
+        StartedAt = exchanges.Count == 0 ? null : exchanges.Min(e => e.Started);
+    }
+
+    /// <summary>Gets the number of entries replay can serve.</summary>
+    public int Count => Exchanges.Count;
+
+    /// <summary>
+    /// Gets the start of the earliest entry (its <c>startedDateTime</c>), the instant replay maps to the test clock's
+    /// now; <see langword="null"/> when the log has no entry to replay.
+    /// </summary>
+    public DateTimeOffset? StartedAt { get; }
+
+    internal IReadOnlyList<HarExchange> Exchanges { get; }
+
+    /// <summary>Reads a HAR log from UTF-8 JSON.</summary>
+    /// <param name="utf8Json">The file's bytes.</param>
+    /// <returns>The recording.</returns>
+    /// <exception cref="HarFormatException">The bytes are not a HAR log replay can use; the message says where.</exception>
+    public static HarRecording Parse(ReadOnlySpan<byte> utf8Json)
+    {
+        var (log, exchanges) = HarLogReader.Read(utf8Json);
+        return new HarRecording(log, exchanges);
+    }
+
+    /// <summary>Reads a HAR log from a file.</summary>
+    /// <param name="path">The <c>.har</c> file.</param>
+    /// <returns>The recording.</returns>
+    /// <exception cref="HarFormatException">The file is not a HAR log replay can use; the message says where.</exception>
+    public static HarRecording Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return Parse(File.ReadAllBytes(path));
+    }
+
+    /// <summary>Writes the log as indented UTF-8 JSON (HAR 1.2) to <paramref name="utf8Json"/>.</summary>
+    /// <param name="utf8Json">The stream to write to; left open.</param>
+    public void WriteTo(Stream utf8Json)
+    {
+        ArgumentNullException.ThrowIfNull(utf8Json);
+        JsonSerializer.Serialize(utf8Json, new HarDocument { Log = _log }, HarJsonContext.Default.HarDocument);
+    }
+
+    /// <summary>Writes the log to a file (created or replaced), as <see cref="WriteTo"/> does.</summary>
+    /// <param name="path">The <c>.har</c> file.</param>
+    public void Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var file = File.Create(path);
+        WriteTo(file);
+    }
+
+    /// <summary>Lists the entries replay serves, one line each (<c>#3 GET /items?page=2 -> 200</c>).</summary>
+    /// <returns>The list, or <c>(no entries)</c>.</returns>
+    public override string ToString() =>
+        Exchanges.Count == 0 ? "(no entries)" : string.Join(Environment.NewLine, Exchanges.Select(e => $"{e.Describe()} -> {e.Status}"));
+}
