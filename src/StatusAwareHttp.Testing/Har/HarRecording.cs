@@ -4,7 +4,7 @@ using StatusAwareHttp.Testing.Har;
 namespace StatusAwareHttp.Testing;
 
 /// <summary>
-/// A HAR 1.2 log (the format Chrome, Firefox and Playwright write), read and checked for
+/// A HAR 1.2 log (the format Chrome, Firefox, Playwright and <see cref="HarRecorder"/> write), read and checked for
 /// replay. Reading is lenient as browsers write: unknown fields (<c>pages</c>, <c>_initiator</c>, ...) are ignored,
 /// content in base64 is decoded, a byte-order mark is skipped. Entries with no response (status 0) and entries for other
 /// schemes than http and https are kept in the file but not replayed.
