@@ -7,8 +7,8 @@ namespace StatusAwareHttp.Testing.Har;
 /// <summary>
 /// Reads a HAR log from bytes and checks each entry for what replay needs. Every fault, whether of JSON or of content,
 /// becomes a <see cref="HarFormatException"/> naming where it is; no other exception leaves <see cref="Read"/>.
-/// Entries replay cannot use but browsers legitimately write are skipped: status 0 (the request got no response) and
-/// URLs other than http/https (<c>data:</c>, <c>ws:</c>).
+/// Entries replay cannot use but browsers legitimately write are skipped: status 0 (the request got no response), an
+/// interim status (<c>101 Switching Protocols</c> of a WebSocket) and URLs other than http/https (<c>data:</c>, <c>ws:</c>).
 /// </summary>
 internal static class HarLogReader
 {
@@ -82,7 +82,7 @@ internal static class HarLogReader
         var requestBody = request.PostData is { Text: { } postText } postData ? Decode(postText, postData.Encoding, at + ".request.postData") : null;
         var content = response.Content;
         var body = content?.Text is { } text ? Decode(text, content.Encoding, at + ".response.content") : [];
-        if (response.Status == 0 || url.Scheme is not ("http" or "https"))
+        if (response.Status is 0 or < 200 || url.Scheme is not ("http" or "https"))
         {
             return null;
         }

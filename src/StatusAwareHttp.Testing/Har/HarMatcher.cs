@@ -28,7 +28,8 @@ internal sealed record ReplayDecision(ReplayAnswerKind Kind, HarExchange? Exchan
 /// asked twice gets its two answers. A conditional request no recorded conditional request is left for is answered
 /// by validators: 304 when it matches the entity tag or <c>Last-Modified</c> (rebased) of the recorded full response,
 /// else that response. A range request with no recorded range answer gets the full response (as an origin that ignores
-/// <c>Range</c> would). Pure: the caller counts the uses.
+/// <c>Range</c> would). A HEAD request with no recorded HEAD is matched as a GET (the writer leaves the body out).
+/// Pure: the caller counts the uses.
 /// </summary>
 internal static class HarMatcher
 {
@@ -41,6 +42,12 @@ internal static class HarMatcher
             {
                 candidates.Add(i);
             }
+        }
+
+        if (candidates.Count == 0 && request.Method == "HEAD")
+        {
+            // An origin answers HEAD as it would GET, without the content (RFC 9110 §9.3.2).
+            return Decide(request with { Method = "GET" }, exchanges, uses, shift);
         }
 
         if (candidates.Count == 0)

@@ -27,7 +27,9 @@ namespace StatusAwareHttp.Testing;
 /// text body naming the closest recorded request and how it differs, and is kept in <see cref="Unmatched"/>;
 /// <see cref="Verify"/> and the origin's <c>DisposeAsync</c> then throw <see cref="HarReplayException"/> with the same
 /// lines, so the test fails under any test framework. The origin's <c>Content-Encoding</c>, <c>Content-Length</c> and
-/// hop-by-hop fields are not replayed (HAR keeps bodies decoded), nor fields with values beyond ASCII.
+/// hop-by-hop fields are not replayed (HAR keeps bodies decoded), nor fields with values beyond ASCII. A
+/// <c>Location</c> on the recorded request's own origin is sent as a path, so a redirect stays on the replaying origin.
+/// The host is not compared: one origin serves a recording of several hosts, which collide only on equal paths.
 /// </para>
 /// </remarks>
 public sealed class HarReplay : ITestOriginFallback

@@ -82,7 +82,11 @@ internal static class ReplayResponses
         response.Headers.Date = DateRebasing.Format(clock.GetUtcNow());
     }
 
-    /// <summary>The recorded fields, dates rebased, <c>Date</c> added from the entry's start when missing, values beyond ASCII left out.</summary>
+    /// <summary>
+    /// The recorded fields, dates rebased, <c>Date</c> added from the entry's start when missing, values beyond ASCII
+    /// left out, and a <c>Location</c> or <c>Content-Location</c> on the recorded request's origin made a path, so a
+    /// redirect leads to the replaying origin rather than to the recorded one.
+    /// </summary>
     public static List<(string Name, string Value)> Fields(HarExchange exchange, TimeSpan shift)
     {
         var fields = new List<(string, string)>();
@@ -95,7 +99,7 @@ internal static class ReplayResponses
             }
 
             dated |= name.Equals("Date", StringComparison.OrdinalIgnoreCase);
-            fields.Add((name, DateRebasing.IsDateField(name) ? DateRebasing.Shift(value, shift) : value));
+            fields.Add((name, DateRebasing.IsDateField(name) ? DateRebasing.Shift(value, shift) : SameOriginAsPath(name, value, exchange.Url)));
         }
 
         if (!dated)
@@ -104,5 +108,18 @@ internal static class ReplayResponses
         }
 
         return fields;
+    }
+
+    private static string SameOriginAsPath(string name, string value, Uri recorded)
+    {
+        if ((name.Equals("Location", StringComparison.OrdinalIgnoreCase) || name.Equals("Content-Location", StringComparison.OrdinalIgnoreCase))
+            && Uri.TryCreate(value, UriKind.Absolute, out var target)
+            && target.Scheme is "http" or "https"
+            && string.Equals(target.GetLeftPart(UriPartial.Authority), recorded.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase))
+        {
+            return target.PathAndQuery + target.Fragment;
+        }
+
+        return value;
     }
 }

@@ -42,6 +42,8 @@ public sealed class HarMatcherTests
         { "GET", "/file", "Range: bytes=4-9", null, "Recorded #5", [], "another range: the full response" },
         { "GET", "/file", null, null, "Recorded #5", [], "no range: the 200, not the 206" },
         { "GET", "/only-conditional", null, null, "Unmatched #6: recorded only as a conditional request", [], "an unconditional request with only a 304 recorded" },
+        { "HEAD", "/twice", null, null, "Recorded #7", [], "a HEAD with no recorded HEAD is matched as a GET" },
+        { "HEAD", "/nothing", null, null, "Unmatched #7: path /nothing, recorded /twice", [], "a HEAD matching no GET either" },
         { "GET", "/twice", null, null, "Recorded #7", [], "first of two" },
         { "GET", "/twice", null, null, "Recorded #8", [7], "second of two" },
         { "GET", "/twice", null, null, "Recorded #8", [7, 8], "the last again when all are used" },

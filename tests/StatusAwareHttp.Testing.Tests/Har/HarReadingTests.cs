@@ -43,6 +43,19 @@ public sealed class HarReadingTests
     }
 
     [Fact]
+    public void An_interim_response_such_as_a_websocket_upgrade_is_not_replayed()
+    {
+        const string json = """
+            {"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[
+              {"startedDateTime":"2026-03-01T10:00:00Z","time":1,"request":{"method":"GET","url":"https://a.example/socket","httpVersion":"HTTP/1.1","headers":[{"name":"Upgrade","value":"websocket"}],"queryString":[],"cookies":[],"headersSize":-1,"bodySize":0},
+               "response":{"status":101,"statusText":"Switching Protocols","httpVersion":"HTTP/1.1","headers":[],"cookies":[],"content":{"size":0,"mimeType":"x-unknown"},"redirectURL":"","headersSize":-1,"bodySize":0},
+               "cache":{},"timings":{"send":0,"wait":1,"receive":0},"_resourceType":"websocket","_webSocketMessages":[{"type":"send","time":1.5,"opcode":1,"data":"hi"}]}]}}
+            """;
+
+        Assert.Equal(0, HarRecording.Parse(Encoding.UTF8.GetBytes(json)).Count);
+    }
+
+    [Fact]
     public void A_byte_order_mark_is_skipped()
     {
         var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(HarSamples.Chrome)).ToArray();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
 
 namespace StatusAwareHttp.Testing.Tests.Har;
@@ -142,6 +143,39 @@ public sealed class HarReplayTests
         Assert.Equal("declared", await client.GetStringAsync(new Uri("/doc", UriKind.Relative)));
         Assert.Equal("[1,2]", await client.GetStringAsync(new Uri("/list?page=1", UriKind.Relative)));
         Assert.Equal(1, replay.Served);
+    }
+
+    [Fact]
+    public async Task A_redirect_to_the_recorded_origin_leads_to_the_replaying_origin()
+    {
+        var clock = new FakeTimeProvider(s_start);
+        var recorder = new HarRecorder(new HarRecorderOptions { TimeProvider = clock });
+        Uri? live = null;
+        await using (var origin = await LiveOrigin.StartAsync(clock, async c =>
+        {
+            if (c.Request.Path == "/old")
+            {
+                c.Response.StatusCode = 301;
+                c.Response.Headers.Location = new Uri(live!, "/new?x=1").AbsoluteUri; // absolute, on the live origin's port
+                return;
+            }
+
+            await c.Response.WriteAsync("new");
+        }))
+        {
+            live = origin.BaseAddress;
+            using var recording = new HttpClient(StatusAwareHttpHandler.Create(
+                recorder.CreateHandler(new SocketsHttpHandler()), services: new StatusAwareHttpHandlerServices { TimeProvider = clock }));
+            Assert.Equal("new", await recording.GetStringAsync(new Uri(origin.BaseAddress, "/old")));
+        }
+
+        await using var replaying = await TestOrigin.StartAsync(clock);
+        var replay = replaying.Replay(recorder.ToRecording());
+        using var client = replaying.CreateClient();
+
+        Assert.Equal("new", await client.GetStringAsync(new Uri("/old", UriKind.Relative)));
+        Assert.Equal(2, replay.Served);
+        Assert.Equal(["/old", "/new?x=1"], replaying.Requests.Select(r => r.Target));
     }
 
     /// <summary>The live session, recorded: a Kestrel origin (TestOrigin) and a factory client on one fake clock.</summary>
