@@ -229,7 +229,9 @@ internal sealed class OriginResponder(TestOrigin origin)
             await response.Body.WriteAsync(body[..Math.Min(bytes, body.Length)], aborted).ConfigureAwait(false);
             await response.Body.FlushAsync(aborted).ConfigureAwait(false);
             request.Answered(status);
-            context.Abort();
+
+            // Returning short of Content-Length makes Kestrel close the connection after what was sent (an abort
+            // would reset it, and might discard the bytes still buffered).
             return;
         }
 
