@@ -1,5 +1,4 @@
 using System.Net;
-using StatusAwareHttp.Tests.Infrastructure;
 
 namespace StatusAwareHttp.Testing.Tests;
 
@@ -11,7 +10,7 @@ public sealed class FaultScriptTests
     [Fact]
     public async Task Two_503s_with_Retry_After_5_then_200_are_retried_after_5_seconds_each()
     {
-        var time = new TimerWatchingTimeProvider();
+        var time = new TestClock();
         await using var origin = await TestOrigin.StartAsync(time);
         var unavailable = TestStep.ServiceUnavailable(retryAfter: TimeSpan.FromSeconds(5)).Times(2);
         var route = origin.Map("/orders", TestRepresentation.Json("[]")).Script(unavailable);
@@ -35,7 +34,7 @@ public sealed class FaultScriptTests
     [Fact]
     public async Task A_429_with_an_exhausted_quota_makes_the_client_wait_for_the_quota_reset()
     {
-        var time = new TimerWatchingTimeProvider();
+        var time = new TestClock();
         await using var origin = await TestOrigin.StartAsync(time);
         var limited = TestStep.TooManyRequests().WithRateLimit(quota: 10, remaining: 0, reset: TimeSpan.FromSeconds(7), window: TimeSpan.FromSeconds(60));
         var route = origin.Map("/search", TestRepresentation.Json("{}")).Script(limited);
