@@ -35,7 +35,8 @@ public sealed class TestRoute
 
     /// <summary>
     /// Gets or sets the fixed representation; <see langword="null"/> when there is none (then GET is answered 404 after the
-    /// steps). Setting it changes the ETag (when the content changed) and the default Last-Modified, to the origin's clock now.
+    /// steps). Setting one with other content (body or media type) changes the ETag, and the default Last-Modified to the
+    /// origin's clock now; one with the same content and other fields keeps both.
     /// </summary>
     public TestRepresentation? Representation
     {
@@ -51,8 +52,13 @@ public sealed class TestRoute
         {
             lock (_sync)
             {
+                // New content is a modification; new metadata alone (Cache-Control, other fields) is not.
+                if (value is null || _representation is null || value.ETag != _representation.ETag)
+                {
+                    _changed = Now(_time);
+                }
+
                 _representation = value;
-                _changed = Now(_time);
             }
         }
     }

@@ -82,4 +82,23 @@ public sealed class TestOriginTests
         Assert.Equal(1, route.CountAnswered(304));
         Assert.Equal(route.Representation!.ETag, route.Requests[1].Header("If-None-Match"));
     }
+
+    [Fact]
+    public async Task New_metadata_alone_keeps_the_etag_and_last_modified()
+    {
+        var time = new FakeTimeProvider(Start);
+        await using var origin = await TestOrigin.StartAsync(time);
+        var route = origin.Map("/doc", TestRepresentation.Text("same", cacheControl: "max-age=10"));
+        var etag = route.Representation!.ETag;
+
+        time.Advance(TimeSpan.FromHours(1));
+        route.Representation = route.Representation with { CacheControl = "max-age=99", Headers = new Dictionary<string, string> { ["X-Extra"] = "2" } };
+        using var client = new HttpClient { BaseAddress = origin.BaseAddress };
+        using var response = await client.GetAsync(new Uri("/doc", UriKind.Relative));
+
+        Assert.Equal(etag, response.Headers.ETag?.ToString());
+        Assert.Equal(Start, response.Content.Headers.LastModified);
+        Assert.Equal(TimeSpan.FromSeconds(99), response.Headers.CacheControl?.MaxAge);
+        Assert.Equal("2", response.Headers.GetValues("X-Extra").Single());
+    }
 }

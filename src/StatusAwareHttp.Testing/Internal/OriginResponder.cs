@@ -65,13 +65,15 @@ internal sealed class OriginResponder(TestOrigin origin)
     private async Task AnswerAsync(HttpContext context, TestRoute route, ReceivedRequest request, int? cut, CancellationToken aborted)
     {
         var method = request.Method;
-        var current = route.Select(request);
-        if (method == "QUERY" && !route.AcceptsQuery)
+        if ((method == "QUERY") != route.AcceptsQuery && method != "OPTIONS")
         {
-            context.Response.Headers.Allow = "GET, HEAD, PUT, DELETE, OPTIONS";
-            await WriteTextAsync(context, request, 405, "QUERY is not accepted here", aborted).ConfigureAwait(false);
+            // A QUERY route answers QUERY only; the others every method but QUERY.
+            context.Response.Headers.Allow = route.AcceptsQuery ? "QUERY, OPTIONS" : "GET, HEAD, PUT, DELETE, POST, OPTIONS";
+            await WriteTextAsync(context, request, 405, $"TestOrigin: {method} is not accepted at {request.Path}", aborted).ConfigureAwait(false);
             return;
         }
+
+        var current = route.Select(request);
 
         var fields = new ConditionalFields(
             Joined(context.Request.Headers.IfMatch),
@@ -102,25 +104,21 @@ internal sealed class OriginResponder(TestOrigin origin)
             case "GET" or "HEAD" or "QUERY":
                 await WriteTextAsync(context, request, 404, $"TestOrigin: {request.Path} has no representation", aborted).ConfigureAwait(false);
                 return;
-            case "PUT" when !route.AcceptsQuery:
+            case "PUT":
                 var mediaType = context.Request.ContentType ?? "application/octet-stream";
                 route.Representation = (route.Representation ?? new TestRepresentation()) with { Body = request.Body.ToArray(), MediaType = mediaType, LastModified = null };
                 await WriteTextAsync(context, request, current is null ? 201 : 204, null, aborted).ConfigureAwait(false);
                 return;
-            case "DELETE" when !route.AcceptsQuery:
+            case "DELETE":
                 route.Representation = null;
                 await WriteTextAsync(context, request, current is null ? 404 : 204, null, aborted).ConfigureAwait(false);
                 return;
             case "POST":
                 await WriteTextAsync(context, request, 204, null, aborted).ConfigureAwait(false);
                 return;
-            case "OPTIONS":
-                context.Response.Headers.Allow = route.AcceptsQuery ? "QUERY, OPTIONS" : "GET, HEAD, PUT, DELETE, POST, OPTIONS";
-                await WriteTextAsync(context, request, 204, null, aborted).ConfigureAwait(false);
-                return;
             default:
                 context.Response.Headers.Allow = route.AcceptsQuery ? "QUERY, OPTIONS" : "GET, HEAD, PUT, DELETE, POST, OPTIONS";
-                await WriteTextAsync(context, request, 405, null, aborted).ConfigureAwait(false);
+                await WriteTextAsync(context, request, method == "OPTIONS" ? 204 : 405, null, aborted).ConfigureAwait(false);
                 return;
         }
     }
@@ -229,7 +227,9 @@ internal sealed class OriginResponder(TestOrigin origin)
             await response.Body.WriteAsync(body[..Math.Min(bytes, body.Length)], aborted).ConfigureAwait(false);
             await response.Body.FlushAsync(aborted).ConfigureAwait(false);
             request.Answered(status);
-            context.Abort();
+
+            // Returning short of Content-Length makes Kestrel close the connection after what was sent (an abort
+            // would reset it, and might discard the bytes still buffered).
             return;
         }
 
