@@ -77,6 +77,17 @@ internal static class HarLogReader
             throw Fault(at + ".response.status", $"is {response.Status}, not an HTTP status");
         }
 
+        Finite(at + ".time", entry.Time);
+        Finite(at + ".request.headersSize", request.HeadersSize);
+        Finite(at + ".request.bodySize", request.BodySize);
+        Finite(at + ".response.headersSize", response.HeadersSize);
+        Finite(at + ".response.bodySize", response.BodySize);
+        Finite(at + ".response.content.size", response.Content?.Size ?? 0);
+        if (entry.Timings is { } t)
+        {
+            Finite(at + ".timings", t.Blocked, t.Dns, t.Connect, t.Send, t.Wait, t.Receive, t.Ssl);
+        }
+
         var requestHeaders = Fields(request.Headers, at + ".request.headers");
         var responseHeaders = Fields(response.Headers, at + ".response.headers");
         var requestBody = request.PostData is { Text: { } postText } postData ? Decode(postText, postData.Encoding, at + ".request.postData") : null;
@@ -129,6 +140,18 @@ internal static class HarLogReader
         }
 
         return fields;
+    }
+
+    /// <summary>A number JSON can write back: <c>1e999</c> reads as infinity, which no HAR writer can write.</summary>
+    private static void Finite(string at, params ReadOnlySpan<double> values)
+    {
+        foreach (var value in values)
+        {
+            if (!double.IsFinite(value))
+            {
+                throw Fault(at, "is not a finite number");
+            }
+        }
     }
 
     private static byte[] Decode(string text, string? encoding, string at)

@@ -94,6 +94,7 @@ public sealed class HarReadingTests
     [InlineData("{\"log\":{\"entries\":[{\"request\":{\"method\":\"GET\",\"url\":\"http://a/\"},\"response\":{\"status\":200,\"content\":{\"text\":\"%%\",\"encoding\":\"base64\"}},\"startedDateTime\":\"2026-01-01T00:00:00Z\"}]}}", "log.entries[0].response.content.text is not valid base64")]
     [InlineData("{\"log\":{\"entries\":[{\"request\":{\"method\":\"GET\",\"url\":\"http://a/\"},\"response\":{\"status\":200,\"content\":{\"text\":\"x\",\"encoding\":\"rot13\"}},\"startedDateTime\":\"2026-01-01T00:00:00Z\"}]}}", "log.entries[0].response.content.encoding is \"rot13\"")]
     [InlineData("{\"log\":{\"entries\":[{\"request\":{\"method\":\"GET\",\"url\":\"http://a/\"},\"response\":{\"status\":200,\"headers\":[{\"name\":\"X\",\"value\":\"a\\r\\nInjected: 1\"}]},\"startedDateTime\":\"2026-01-01T00:00:00Z\"}]}}", "log.entries[0].response.headers[0].value holds a control character")]
+    [InlineData("{\"log\":{\"entries\":[{\"request\":{\"method\":\"GET\",\"url\":\"http://a/\"},\"response\":{\"status\":200},\"startedDateTime\":\"2026-01-01T00:00:00Z\",\"time\":1e999}]}}", "log.entries[0].time is not a finite number")]
     [InlineData("{\"log\":{\"entries\":[{\"request\":{\"method\":\"GET\",\"url\":\"http://a/\"},\"response\":{\"status\":\"two hundred\"},\"startedDateTime\":\"2026-01-01T00:00:00Z\"}]}}", "not a valid HAR")]
     public void Bad_input_gets_a_har_format_exception_naming_the_fault(string json, string expected)
     {
