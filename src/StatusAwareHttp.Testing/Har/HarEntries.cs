@@ -41,7 +41,7 @@ internal static class HarEntries
                 Text = body.Length == 0 ? null : text ?? Convert.ToBase64String(body),
                 Encoding = body.Length == 0 || text is not null ? null : "base64",
             },
-            RedirectUrl = response.Headers.Location?.OriginalString ?? string.Empty,
+            RedirectUrl = response.Headers.Location is { } location ? scrub.UrlText(location.OriginalString) : string.Empty,
             HeadersSize = -1,
             BodySize = body.Length,
         };
@@ -85,7 +85,7 @@ internal static class HarEntries
 
                 foreach (var value in header.Value)
                 {
-                    fields.Add(new HarNameValue { Name = header.Key, Value = value });
+                    fields.Add(new HarNameValue { Name = header.Key, Value = HarScrubber.HoldsUrl(header.Key) ? scrub.UrlText(value) : value });
                 }
             }
         }

@@ -12,8 +12,9 @@ public sealed class HarRecorderOptions
     public ISet<string> SensitiveHeaders { get; } = CreateSensitiveHeaders();
 
     /// <summary>
-    /// Gets the query parameters whose values are written as <c>REDACTED</c> (names in any case; the name stays, so
-    /// replay still matches the request by its other parameters). Default: <c>access_token</c>, <c>id_token</c>,
+    /// Gets the query parameters whose values are written as <c>REDACTED</c>, in the request URL and in the URLs of
+    /// <c>Location</c>, <c>Content-Location</c> and <c>Referer</c>, query and fragment (names in any case; the name
+    /// stays, and replay matches a <c>REDACTED</c> value with any value). Default: <c>access_token</c>, <c>id_token</c>,
     /// <c>refresh_token</c>, <c>token</c>, <c>api_key</c>, <c>apikey</c>, <c>api-key</c>, <c>key</c>,
     /// <c>client_secret</c>, <c>secret</c>, <c>password</c>, <c>sig</c>, <c>signature</c>, <c>X-Amz-Signature</c>,
     /// <c>X-Amz-Credential</c>, <c>X-Amz-Security-Token</c>. The user information of a URL (<c>user:password@</c>) is

@@ -53,7 +53,7 @@ internal static class ReplayResponses
             response.ContentType = mime;
         }
 
-        var bodiless = request.Method == "HEAD" || exchange.Status is 204 or 304 || exchange.Status < 200;
+        var bodiless = request.Method == "HEAD" || exchange.Status is 204 or 205 or 304;
         if (bodiless)
         {
             if (request.Method == "HEAD" && long.TryParse(exchange.ResponseHeader("Content-Length"), out var length) && length >= 0)

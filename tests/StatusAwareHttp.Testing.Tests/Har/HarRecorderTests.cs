@@ -99,6 +99,7 @@ public sealed class HarRecorderTests
             var entry = Assert.Single(HarRecording.Load(path).Exchanges);
             Assert.Equal("/doc?page=1&access_token=REDACTED&Api_Key=REDACTED", entry.Url.PathAndQuery);
             Assert.Equal("{}", Encoding.UTF8.GetString(entry.RequestBody!));
+            Assert.Equal("/done?state=1&code=2&access_token=REDACTED#token=REDACTED&x=1", entry.ResponseHeader("Location"));
         }
         finally
         {

@@ -45,7 +45,7 @@ internal sealed class LiveOrigin : IAsyncDisposable
         return origin;
     }
 
-    /// <summary>A document fresh for 60 s, <c>"v1"</c>, with a <c>Set-Cookie</c> to a POST; 304 on a matching <c>If-None-Match</c>; 206 for <c>bytes=0-3</c>.</summary>
+    /// <summary>A document fresh for 60 s, <c>"v1"</c>, with a <c>Set-Cookie</c> and a <c>Location</c> holding tokens to a POST; 304 on a matching <c>If-None-Match</c>; 206 for <c>bytes=0-3</c>.</summary>
     public static async Task Document(HttpContext context, TimeProvider clock)
     {
         var headers = context.Response.Headers;
@@ -56,6 +56,7 @@ internal sealed class LiveOrigin : IAsyncDisposable
         if (HttpMethods.IsPost(context.Request.Method))
         {
             headers.SetCookie = "session=SECRET-SET-COOKIE; Path=/"; // a response with Set-Cookie is not stored
+            headers.Location = "/done?state=1&code=2&access_token=SECRET-LOCATION#token=SECRET-FRAGMENT&x=1";
         }
 
         if (context.Request.Headers.IfNoneMatch == "\"v1\"")
