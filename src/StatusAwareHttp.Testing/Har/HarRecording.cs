@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text.Json;
 using StatusAwareHttp.Testing.Har;
 
@@ -41,14 +42,58 @@ public sealed class HarRecording
         return new HarRecording(log, exchanges);
     }
 
-    /// <summary>Reads a HAR log from a file.</summary>
-    /// <param name="path">The <c>.har</c> file.</param>
+    /// <summary>
+    /// Reads a HAR log from a file: a <c>.har</c> file, whose bodies Playwright may have saved beside it
+    /// (<c>recordHar</c> with <c>content: "attach"</c>, <c>content._file</c>), or a <c>.zip</c> holding one <c>.har</c>
+    /// and its bodies (Playwright's <c>recordHar</c> to a <c>.zip</c>). Bodies read so are put in the log, so
+    /// <see cref="Save"/> writes a file that stands alone.
+    /// </summary>
+    /// <param name="path">The <c>.har</c> or <c>.zip</c> file.</param>
     /// <returns>The recording.</returns>
-    /// <exception cref="HarFormatException">The file is not a HAR log replay can use; the message says where.</exception>
+    /// <exception cref="HarFormatException">The file is not a HAR log replay can use (or a body it names is missing); the message says where.</exception>
     public static HarRecording Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return Parse(File.ReadAllBytes(path));
+        if (path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
+        {
+            return LoadZip(path);
+        }
+
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var (log, exchanges) = HarLogReader.Read(File.ReadAllBytes(path), name =>
+        {
+            var file = Path.Combine(folder, name);
+            return File.Exists(file) ? File.ReadAllBytes(file) : null;
+        });
+        return new HarRecording(log, exchanges);
+    }
+
+    private static HarRecording LoadZip(string path)
+    {
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            var har = zip.Entries.Where(e => e.FullName.EndsWith(".har", StringComparison.OrdinalIgnoreCase)).ToList();
+            if (har.Count != 1)
+            {
+                throw new HarFormatException($"The zip {Path.GetFileName(path)} holds {har.Count} .har files; a HAR zip holds one.");
+            }
+
+            var (log, exchanges) = HarLogReader.Read(Bytes(har[0]), name => zip.GetEntry(name) is { } entry ? Bytes(entry) : null);
+            return new HarRecording(log, exchanges);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new HarFormatException($"{Path.GetFileName(path)} is not a zip: {ex.Message}", ex);
+        }
+    }
+
+    private static byte[] Bytes(ZipArchiveEntry entry)
+    {
+        using var stream = entry.Open();
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
     }
 
     /// <summary>Writes the log as indented UTF-8 JSON (HAR 1.2) to <paramref name="utf8Json"/>.</summary>

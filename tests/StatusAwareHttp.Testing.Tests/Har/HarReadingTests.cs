@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text;
 
 namespace StatusAwareHttp.Testing.Tests.Har;
@@ -120,5 +121,89 @@ public sealed class HarReadingTests
         {
             File.Delete(path);
         }
+    }
+
+    private const string Attached = """
+        {"log":{"version":"1.2","creator":{"name":"Playwright","version":"1.49.0"},"entries":[
+          {"startedDateTime":"2026-03-01T12:00:00.000Z","time":1,
+           "request":{"method":"GET","url":"http://127.0.0.1:5000/data.json","httpVersion":"HTTP/1.1","cookies":[],"headers":[],"queryString":[],"headersSize":-1,"bodySize":0},
+           "response":{"status":200,"statusText":"OK","httpVersion":"HTTP/1.1","cookies":[],"headers":[{"name":"Content-Type","value":"application/json"}],
+             "content":{"size":7,"mimeType":"application/json","_file":"FILE"},"headersSize":-1,"bodySize":7,"redirectURL":""},
+           "cache":{},"timings":{"send":0,"wait":1,"receive":0}}]}}
+        """;
+
+    [Fact]
+    public void A_playwright_body_saved_beside_the_file_is_read_and_saved_inline()
+    {
+        var folder = Directory.CreateTempSubdirectory("har-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "75a3f.json"), "[1,2,3]");
+            File.WriteAllText(Path.Combine(folder, "session.har"), Attached.Replace("FILE", "75a3f.json", StringComparison.Ordinal));
+
+            var recording = HarRecording.Load(Path.Combine(folder, "session.har"));
+            File.Delete(Path.Combine(folder, "75a3f.json"));
+            recording.Save(Path.Combine(folder, "alone.har"));
+
+            Assert.Equal("[1,2,3]", Encoding.UTF8.GetString(recording.Exchanges[0].ResponseBody));
+            Assert.Equal("[1,2,3]", Encoding.UTF8.GetString(HarRecording.Load(Path.Combine(folder, "alone.har")).Exchanges[0].ResponseBody));
+            Assert.DoesNotContain("_file", File.ReadAllText(Path.Combine(folder, "alone.har")), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_playwright_zip_is_read_with_its_bodies()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"har-{Guid.NewGuid():N}.zip");
+        try
+        {
+            using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
+            {
+                using (var writer = new StreamWriter(zip.CreateEntry("har.har").Open()))
+                {
+                    writer.Write(Attached.Replace("FILE", "b1.json", StringComparison.Ordinal));
+                }
+
+                using (var writer = new StreamWriter(zip.CreateEntry("b1.json").Open()))
+                {
+                    writer.Write("{\"a\":1}");
+                }
+            }
+
+            Assert.Equal("{\"a\":1}", Encoding.UTF8.GetString(HarRecording.Load(path).Exchanges[0].ResponseBody));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData("b1.json", "names \"b1.json\", a body saved beside the file: read it with HarRecording.Load")]
+    [InlineData("../secret", "is \"../secret\", not a file name")]
+    public void A_body_saved_beside_the_file_needs_the_file_and_a_plain_name(string file, string expected)
+    {
+        var error = Assert.Throws<HarFormatException>(() => HarRecording.Parse(Encoding.UTF8.GetBytes(Attached.Replace("FILE", file, StringComparison.Ordinal))));
+
+        Assert.Contains("log.entries[0].response.content._file", error.Message, StringComparison.Ordinal);
+        if (file.StartsWith("..", StringComparison.Ordinal))
+        {
+            var folder = Directory.CreateTempSubdirectory("har-").FullName;
+            try
+            {
+                File.WriteAllText(Path.Combine(folder, "s.har"), Attached.Replace("FILE", file, StringComparison.Ordinal));
+                error = Assert.Throws<HarFormatException>(() => HarRecording.Load(Path.Combine(folder, "s.har")));
+            }
+            finally
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 }

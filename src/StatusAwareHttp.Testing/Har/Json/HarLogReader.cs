@@ -12,7 +12,14 @@ namespace StatusAwareHttp.Testing.Har;
 /// </summary>
 internal static class HarLogReader
 {
-    public static (HarLog Log, IReadOnlyList<HarExchange> Exchanges) Read(ReadOnlySpan<byte> utf8)
+    /// <summary>Reads and checks a log.</summary>
+    /// <param name="utf8">The file's bytes.</param>
+    /// <param name="attachment">
+    /// Reads a body Playwright saved beside the file (<c>content._file</c>, its <c>content: "attach"</c> mode) by its file
+    /// name; null when the log was not read from a file or a zip. A body read so is put in the log (base64), so the log
+    /// written back stands alone.
+    /// </param>
+    public static (HarLog Log, IReadOnlyList<HarExchange> Exchanges) Read(ReadOnlySpan<byte> utf8, Func<string, byte[]?>? attachment = null)
     {
         if (utf8.StartsWith("\uFEFF"u8))
         {
@@ -35,7 +42,7 @@ internal static class HarLogReader
         var exchanges = new List<HarExchange>(entries.Count);
         for (var i = 0; i < entries.Count; i++)
         {
-            var exchange = Check(entries[i], i);
+            var exchange = Check(entries[i], i, attachment);
             if (exchange is not null)
             {
                 exchanges.Add(exchange);
@@ -45,7 +52,7 @@ internal static class HarLogReader
         return (log, exchanges);
     }
 
-    private static HarExchange? Check(HarEntry? entry, int index)
+    private static HarExchange? Check(HarEntry? entry, int index, Func<string, byte[]?>? attachment)
     {
         var at = $"log.entries[{index}]";
         if (entry is null)
@@ -92,6 +99,11 @@ internal static class HarLogReader
         var responseHeaders = Fields(response.Headers, at + ".response.headers");
         var requestBody = request.PostData is { Text: { } postText } postData ? Decode(postText, postData.Encoding, at + ".request.postData") : null;
         var content = response.Content;
+        if (content is { Text: null, File: { } file })
+        {
+            Attach(content, file, attachment, at + ".response.content._file");
+        }
+
         var body = content?.Text is { } text ? Decode(text, content.Encoding, at + ".response.content") : [];
         if (response.Status is 0 or < 200 || url.Scheme is not ("http" or "https"))
         {
@@ -140,6 +152,24 @@ internal static class HarLogReader
         }
 
         return fields;
+    }
+
+    private static void Attach(HarContent content, string file, Func<string, byte[]?>? attachment, string at)
+    {
+        if (attachment is null)
+        {
+            throw Fault(at, $"names \"{file}\", a body saved beside the file: read it with HarRecording.Load");
+        }
+
+        if (file.Length == 0 || file != Path.GetFileName(file) || file is "." or "..")
+        {
+            throw Fault(at, $"is \"{file}\", not a file name");
+        }
+
+        var bytes = attachment(file) ?? throw Fault(at, $"names \"{file}\", which is not beside the HAR file");
+        content.Text = Convert.ToBase64String(bytes);
+        content.Encoding = "base64";
+        content.File = null;
     }
 
     /// <summary>A number JSON can write back: <c>1e999</c> reads as infinity, which no HAR writer can write.</summary>

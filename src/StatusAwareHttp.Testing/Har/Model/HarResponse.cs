@@ -38,4 +38,8 @@ internal sealed class HarContent
     public string? Text { get; set; }
 
     public string? Encoding { get; set; }
+
+    /// <summary>Playwright's <c>_file</c>: the name of a file beside the HAR (or in its zip) that holds the body.</summary>
+    [JsonPropertyName("_file")]
+    public string? File { get; set; }
 }
