@@ -191,6 +191,20 @@ public sealed class InspectionAndClientsTests
         Assert.Equal(1, fallback.Calls);
     }
 
+    [Fact]
+    public async Task A_throwing_chooser_is_answered_500_naming_the_exception()
+    {
+        await using var origin = await TestOrigin.StartAsync();
+        origin.Map("/broken", _ => throw new InvalidOperationException("no such variant"));
+        using var client = new HttpClient { BaseAddress = origin.BaseAddress };
+
+        using var response = await client.GetAsync(new Uri("/broken", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains("InvalidOperationException: no such variant", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(500, origin.Requests.Single().Status);
+    }
+
     private sealed class EchoFallback : ITestOriginFallback
     {
         public int Calls;

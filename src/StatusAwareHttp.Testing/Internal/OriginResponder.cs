@@ -17,6 +17,20 @@ internal sealed class OriginResponder(TestOrigin origin)
         var aborted = context.RequestAborted;
         var request = await ReadAsync(context, aborted).ConfigureAwait(false);
         origin.Record(request);
+        try
+        {
+            await AnswerAsync(context, request, aborted).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not OperationCanceledException && !context.Response.HasStarted)
+        {
+            // A test's own function (a representation chooser, a fallback) threw: the answer says so, where the test looks.
+            context.Response.Clear();
+            await WriteTextAsync(context, request, 500, $"TestOrigin: answering {request.Method} {request.Path} threw {error.GetType().Name}: {error.Message}", aborted).ConfigureAwait(false);
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext context, ReceivedRequest request, CancellationToken aborted)
+    {
 
         var route = origin.Find(request.Path);
         if (route is null)
@@ -59,10 +73,10 @@ internal sealed class OriginResponder(TestOrigin origin)
         }
 
         var cut = step?.Kind == TestStepKind.Cut ? step.CutAfterBytes : (int?)null;
-        await AnswerAsync(context, route, request, cut, aborted).ConfigureAwait(false);
+        await AnswerRepresentationAsync(context, route, request, cut, aborted).ConfigureAwait(false);
     }
 
-    private async Task AnswerAsync(HttpContext context, TestRoute route, ReceivedRequest request, int? cut, CancellationToken aborted)
+    private async Task AnswerRepresentationAsync(HttpContext context, TestRoute route, ReceivedRequest request, int? cut, CancellationToken aborted)
     {
         var method = request.Method;
         if ((method == "QUERY") != route.AcceptsQuery && method != "OPTIONS")

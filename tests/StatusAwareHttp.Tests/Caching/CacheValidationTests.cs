@@ -49,6 +49,7 @@ public class CacheValidationTests
         Assert.Equal("body of v1", await response.Content.ReadAsStringAsync());
         Assert.Equal("StatusAwareHttp; fwd=stale; fwd-status=304; ttl=60", Status(response));
         Assert.Equal(CacheOutcome.Revalidated, response.GetCacheOutcome());
+        Assert.Equal("0", Header(response, "Age"));
         // §3.2: headers updated from the 304, the rest kept.
         Assert.Equal("second", Header(response, "X-Extra"));
         Assert.Equal("yes", Header(response, "X-Only-In-200"));
