@@ -17,7 +17,7 @@ namespace StatusAwareHttp.Testing;
 /// </para>
 /// <para>
 /// Matching: method, path, query (in any order; a <c>REDACTED</c> value matches any value) and, when recorded, the
-/// content. The recorded answers to requests of the same kind come first (conditional or not, the same <c>Range</c>),
+/// content; other request fields only tell conditional and range requests apart. The recorded answers to requests of the same kind come first (conditional or not, the same <c>Range</c>),
 /// each once in recorded order, the last again when all are used. A conditional request with no recorded conditional
 /// answer left gets 304 when its validators match the recorded full response (by <c>ETag</c> or the rebased
 /// <c>Last-Modified</c>), else that response.
