@@ -68,6 +68,28 @@ public sealed class HarRecorderTests
     }
 
     [Fact]
+    public async Task Each_retry_is_recorded_as_the_origin_answered_it()
+    {
+        var clock = new TestClock(s_start);
+        await using var origin = await TestOrigin.StartAsync(clock);
+        origin.Map("/flaky", TestRepresentation.Text("ok")).Script(TestStep.ServiceUnavailable(TimeSpan.FromSeconds(5)).Times(2));
+        var recorder = new HarRecorder(new HarRecorderOptions { TimeProvider = clock });
+        using var client = new HttpClient(StatusAwareHttpHandler.Create(
+            recorder.CreateHandler(new SocketsHttpHandler()), services: new StatusAwareHttpHandlerServices { TimeProvider = clock }))
+        {
+            BaseAddress = origin.BaseAddress,
+        };
+
+        var (body, waits) = await clock.DriveAsync(client.GetStringAsync(new Uri("/flaky", UriKind.Relative)));
+
+        Assert.Equal("ok", body);
+        Assert.Equal([503, 503, 200], recorder.ToRecording().Exchanges.Select(e => e.Status));
+        Assert.Equal(["5", "5", null], recorder.ToRecording().Exchanges.Select(e => e.ResponseHeader("Retry-After")));
+        Assert.Equal([s_start, s_start.AddSeconds(5), s_start.AddSeconds(10)], recorder.ToRecording().Exchanges.Select(e => e.Started));
+        Assert.NotEmpty(waits);
+    }
+
+    [Fact]
     public async Task Credentials_never_reach_the_file()
     {
         var clock = new FakeTimeProvider(s_start);
