@@ -48,6 +48,26 @@ public static class FixedSeedProperty
         }, iterations, seed);
     }
 
+    /// <summary>Checks a property of two generated values.</summary>
+    public static void Check<T1, T2>(this Gen<(T1, T2)> gen, Action<T1, T2> property, int iterations, ulong seed = DefaultSeed) =>
+        Check(gen, t => property(t.Item1, t.Item2), iterations, seed);
+
+    /// <summary>Checks a property of two generated values; it fails by returning false or throwing.</summary>
+    public static void Check<T1, T2>(this Gen<(T1, T2)> gen, Func<T1, T2, bool> property, int iterations, ulong seed = DefaultSeed) =>
+        Check(gen, t => property(t.Item1, t.Item2), iterations, seed);
+
+    /// <summary>Checks a property of three generated values.</summary>
+    public static void Check<T1, T2, T3>(this Gen<(T1, T2, T3)> gen, Action<T1, T2, T3> property, int iterations, ulong seed = DefaultSeed) =>
+        Check(gen, t => property(t.Item1, t.Item2, t.Item3), iterations, seed);
+
+    /// <summary>Checks a property of three generated values; it fails by returning false or throwing.</summary>
+    public static void Check<T1, T2, T3>(this Gen<(T1, T2, T3)> gen, Func<T1, T2, T3, bool> property, int iterations, ulong seed = DefaultSeed) =>
+        Check(gen, t => property(t.Item1, t.Item2, t.Item3), iterations, seed);
+
+    /// <summary>Checks a property of four generated values; it fails by returning false or throwing.</summary>
+    public static void Check<T1, T2, T3, T4>(this Gen<(T1, T2, T3, T4)> gen, Func<T1, T2, T3, T4, bool> property, int iterations, ulong seed = DefaultSeed) =>
+        Check(gen, t => property(t.Item1, t.Item2, t.Item3, t.Item4), iterations, seed);
+
     private static string Print<T>(T value)
     {
         var text = value switch
