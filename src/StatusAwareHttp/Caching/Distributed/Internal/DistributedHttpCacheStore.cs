@@ -154,11 +154,14 @@ internal sealed partial class DistributedHttpCacheStore : IHttpCacheStore, IDisp
         return hit;
     }
 
-    /// <summary>Entries a tag's mark invalidated: a miss, and removed (from here and from the distributed cache).</summary>
+    /// <summary>
+    /// Entries a tag's mark invalidated: a miss, and out of the front. They stay in the distributed cache until replaced
+    /// or expired (every reader checks them): a removal there could take what another instance has just stored.
+    /// </summary>
     private IReadOnlyList<HttpCacheEntry>? Invalidated(string key)
     {
         _metrics.Lookup(DistributedLookup.Miss);
-        _ = RemoveAsync(key, CancellationToken.None).AsTask();
+        _front?.Remove(key);
         return null;
     }
 
