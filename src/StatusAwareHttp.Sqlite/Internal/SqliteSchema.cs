@@ -75,15 +75,16 @@ internal static class SqliteSchema
 
     /// <summary>
     /// The index of keys by tag (<see cref="IHttpCacheStoreTags"/>: a cache group of an origin, RFC 9875; the URI of a
-    /// query, RFC 10008): one row per tag of a live key, replaced with the key's variants, gone with its row.
+    /// query, RFC 10008): one row per tag of a live key, replaced with the key's variants, gone with its row. Made only
+    /// where missing, so a file taken back to an older version by hand (as the tests do) is brought up again.
     /// </summary>
     public const string TagIndex = """
-        CREATE TABLE http_cache_tags(
+        CREATE TABLE IF NOT EXISTS http_cache_tags(
             tag TEXT NOT NULL,
             key_id INTEGER NOT NULL,
             PRIMARY KEY(tag, key_id)) WITHOUT ROWID;
-        CREATE INDEX http_cache_tags_key ON http_cache_tags(key_id);
-        CREATE TRIGGER http_cache_keys_untagged AFTER DELETE ON http_cache_keys
+        CREATE INDEX IF NOT EXISTS http_cache_tags_key ON http_cache_tags(key_id);
+        CREATE TRIGGER IF NOT EXISTS http_cache_keys_untagged AFTER DELETE ON http_cache_keys
             BEGIN DELETE FROM http_cache_tags WHERE key_id = old.id; END;
         """;
 
