@@ -74,10 +74,13 @@ public sealed class SqliteSchemaTests : IDisposable
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = """
+                DROP TRIGGER http_cache_keys_untagged;
+                DROP TABLE http_cache_tags;
                 DROP TRIGGER http_cache_variants_removed;
                 DROP TRIGGER http_cache_keys_resized;
                 UPDATE http_cache_variants SET body = (SELECT body FROM http_cache_bodies b WHERE b.id = http_cache_variants.id) WHERE apart = 1;
                 ALTER TABLE http_cache_variants DROP COLUMN apart;
+                ALTER TABLE http_cache_variants DROP COLUMN digest;
                 DROP TABLE http_cache_bodies;
                 PRAGMA user_version = 2;
                 """;

@@ -8,6 +8,8 @@
 // core (StatusAwareHttp):
 // distributed-get  <redis configuration> <url>                    #status, #cache-status, #body, #done; then waits for
 //                                                                 the end of stdin (so that the test sees the entry in Redis)
+// distributed-lines <redis configuration> <memory front ms>       #ready; then per stdin line "METHOD url" (a method
+//                                                                 other than GET sends "change"): #result=<status> <body>
 // lifecycle        <memory|distributed|no-di-memory|no-di-distributed> <using|await-using|host|no-dispose> <url|->
 //                  [redis configuration]                          #status (when a url is given), #exited
 // SQLite (StatusAwareHttp.Sqlite), on the file <file>, with the test client's name "test":
@@ -39,6 +41,7 @@ var (mode, rest) = (args[0], args[1..]);
 return mode switch
 {
     "distributed-get" => await DistributedGetMode.RunAsync(rest),
+    "distributed-lines" => await DistributedLinesMode.RunAsync(rest),
     "lifecycle" => await LifecycleMode.RunAsync(rest),
     "get" or "query" or "get-range" or "write" or "churn" or "lifetime" or "hold" or "dispose-held" or "post-churn" => await SqliteJobs.RunAsync(mode, rest),
     "farm" or "exit" => await RedisModes.RunAsync(mode, rest),

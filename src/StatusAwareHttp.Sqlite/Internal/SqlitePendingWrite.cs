@@ -41,6 +41,9 @@ internal sealed class SqlitePendingWrite
     /// <summary>Gets what it counts against the queue's bound.</summary>
     public long Size { get; }
 
+    /// <summary>Gets the tags its key is filed under in the file (<see cref="HttpCacheTags"/>); none for a removal.</summary>
+    public IReadOnlyList<string> Tags { get; private init; } = [];
+
     /// <summary>Gets or sets its order in the queue (a replacement keeps the replaced one's).</summary>
     internal long Sequence { get; set; }
 
@@ -49,7 +52,7 @@ internal sealed class SqlitePendingWrite
 
     /// <summary>A write of <paramref name="entries"/>: it carries the latest request time among them.</summary>
     public static SqlitePendingWrite Write(string key, EncodedVariant[] variants, IReadOnlyList<HttpCacheEntry> entries, long? expiresTicks, long nowTicks, long size) =>
-        new(key, variants, entries, expiresTicks, nowTicks, SqliteWriteOrder.TimeOf(entries), size);
+        new(key, variants, entries, expiresTicks, nowTicks, SqliteWriteOrder.TimeOf(entries), size) { Tags = HttpCacheTags.For(key, entries) };
 
     /// <summary>A removal made at <paramref name="nowTicks"/>: it carries that time, and its tombstone lasts <see cref="SqliteFileBounds.TombstoneLifetime"/>.</summary>
     public static SqlitePendingWrite Removal(string key, long nowTicks) =>

@@ -21,9 +21,11 @@ internal static class SqliteSchema
     /// the variant's id; the variant's <c>apart</c> is 1 and its <c>body</c> empty), so a 304 that updates a variant's
     /// header fields and times rewrites its row and never that body; a smaller body stays in the variant's row (one
     /// lookup less on a read; a 304 rewrites it with the row, in the page it rewrites anyway). A key's size may change
-    /// in place (a trigger keeps the total).
+    /// in place (a trigger keeps the total). 4: each variant keeps its body's digest (<c>digest</c>, see
+    /// <c>BodyChunks</c>: a SHA-256 per 64 KiB chunk), checked when the body is read; a row written before has
+    /// none (<c>NULL</c>) and is read unchecked. 5: the index of keys by tag (<see cref="TagIndex"/>).
     /// </summary>
-    public const int Version = 3;
+    public const int Version = 5;
 
     /// <summary>Bodies up to this size stay in their variant's row; larger ones get a row of their own.</summary>
     public const int InlineBodyBytes = 2048;
@@ -55,7 +57,8 @@ internal static class SqliteSchema
             headers BLOB NOT NULL,
             vary BLOB NOT NULL,
             body BLOB NOT NULL,
-            apart INTEGER NOT NULL DEFAULT 0);
+            apart INTEGER NOT NULL DEFAULT 0,
+            digest BLOB);
         CREATE INDEX http_cache_variants_key ON http_cache_variants(key_id, position);
         CREATE TABLE http_cache_bodies(id INTEGER PRIMARY KEY, body BLOB NOT NULL);
         CREATE TRIGGER http_cache_variants_removed AFTER DELETE ON http_cache_variants
@@ -68,6 +71,21 @@ internal static class SqliteSchema
             BEGIN UPDATE http_cache_total SET bytes = bytes - old.size WHERE id = 0; END;
         CREATE TRIGGER http_cache_keys_resized AFTER UPDATE OF size ON http_cache_keys WHEN new.size <> old.size
             BEGIN UPDATE http_cache_total SET bytes = bytes + new.size - old.size WHERE id = 0; END;
+        """ + TagIndex;
+
+    /// <summary>
+    /// The index of keys by tag (<see cref="IHttpCacheStoreTags"/>: a cache group of an origin, RFC 9875; the URI of a
+    /// query, RFC 10008): one row per tag of a live key, replaced with the key's variants, gone with its row. Made only
+    /// where missing, so a file taken back to an older version by hand (as the tests do) is brought up again.
+    /// </summary>
+    public const string TagIndex = """
+        CREATE TABLE IF NOT EXISTS http_cache_tags(
+            tag TEXT NOT NULL,
+            key_id INTEGER NOT NULL,
+            PRIMARY KEY(tag, key_id)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS http_cache_tags_key ON http_cache_tags(key_id);
+        CREATE TRIGGER IF NOT EXISTS http_cache_keys_untagged AFTER DELETE ON http_cache_keys
+            BEGIN DELETE FROM http_cache_tags WHERE key_id = old.id; END;
         """;
 
     /// <summary>The step that brings a file of <paramref name="version"/> to the next one; <see langword="null"/> when there is none.</summary>
@@ -82,6 +100,20 @@ internal static class SqliteSchema
             CREATE TRIGGER http_cache_keys_resized AFTER UPDATE OF size ON http_cache_keys WHEN new.size <> old.size
                 BEGIN UPDATE http_cache_total SET bytes = bytes + new.size - old.size WHERE id = 0; END;
             """,
+        3 => StepFrom3To4(),
+        4 => StepFrom4To5(),
         _ => null,
     };
+
+    /// <summary>
+    /// 3 -> 4: the column of body digests. The rows already stored keep <c>NULL</c> there and are read unchecked until
+    /// replaced; nothing is rewritten (a file of many GiB is brought up at once).
+    /// </summary>
+    private static string StepFrom3To4() => "ALTER TABLE http_cache_variants ADD COLUMN digest BLOB;";
+
+    /// <summary>
+    /// 4 -> 5: the index of keys by tag. Keys stored before have no tags until written again: a cache group or a
+    /// query's URI removes only what was stored since (a file brought up is only a cache that misses a little more).
+    /// </summary>
+    private static string StepFrom4To5() => TagIndex;
 }

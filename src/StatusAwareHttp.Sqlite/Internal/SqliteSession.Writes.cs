@@ -239,6 +239,7 @@ internal sealed partial class SqliteSession
         if (id is { } kept && live && write.Variants is { } variants)
         {
             UpdateInPlace(kept, write, variants);
+            Tag(kept, write.Tags, replace: true);
             return true;
         }
 
@@ -263,6 +264,7 @@ internal sealed partial class SqliteSession
             InsertVariant(keyId, i, inserted[i]);
         }
 
+        Tag(keyId, write.Tags, replace: false);
         return true;
     }
 

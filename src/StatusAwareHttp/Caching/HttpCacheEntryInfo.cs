@@ -36,6 +36,12 @@ public sealed class HttpCacheEntryInfo
     /// <summary>Gets the number of variants (RFC 9111 §4.1) stored under the key.</summary>
     public required int VariantCount { get; init; }
 
+    /// <summary>
+    /// Gets the cache groups (RFC 9875 <c>Cache-Groups</c>) of the key's variants, each once, in the order first seen;
+    /// they belong to the origin of <see cref="Uri"/>. Default: empty.
+    /// </summary>
+    public IReadOnlyList<string> Groups { get; init; } = [];
+
     /// <summary>Gets a value indicating whether the key belongs to requests that carried a sensitive header (it holds a hash of them, never shown).</summary>
     public required bool Partitioned { get; init; }
 }

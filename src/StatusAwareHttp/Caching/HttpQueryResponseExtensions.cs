@@ -1,10 +1,13 @@
+using System.Net.Http.Headers;
+using StatusAwareHttp.Caching.Internal;
 using StatusAwareHttp.Internal;
 
 namespace StatusAwareHttp;
 
 /// <summary>
 /// Reads the URIs a successful response to a query (RFC 10008: a QUERY, or a POST marked with
-/// <see cref="HttpCacheRequestExtensions.MarkAsQuery"/>) offers for GET requests.
+/// <see cref="HttpCacheRequestExtensions.MarkAsQuery"/>) offers for GET requests, and the query formats a resource
+/// accepts (<c>Accept-Query</c>).
 /// </summary>
 public static class HttpQueryResponseExtensions
 {
@@ -32,6 +35,22 @@ public static class HttpQueryResponseExtensions
     {
         ArgumentNullException.ThrowIfNull(response);
         return QueryAnswer(response) is { } request ? Resolve(request.RequestUri, response.Content?.Headers.ContentLocation) : null;
+    }
+
+    /// <summary>
+    /// Gets the query formats the resource accepts (RFC 10008 §3, <c>Accept-Query</c>): the media ranges of the field,
+    /// with their parameters, on a response to any method (a server may say it on a GET, an OPTIONS, or a 415 to a
+    /// QUERY). The order is not significant; the field applies to every URI with the response's path, whatever its query.
+    /// </summary>
+    /// <param name="response">A response.</param>
+    /// <returns>
+    /// The media ranges (such as <c>application/jsonpath</c>, <c>application/sql; charset="UTF-8"</c>, <c>*/*</c>), or
+    /// <see langword="null"/> when the response has no <c>Accept-Query</c> or it is malformed (ignored, RFC 9651 §4.2).
+    /// </returns>
+    public static IReadOnlyList<MediaTypeHeaderValue>? GetAcceptQuery(this HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return AcceptQueryField.Read(response);
     }
 
     /// <summary>The request of a 2xx response to a query, or null.</summary>

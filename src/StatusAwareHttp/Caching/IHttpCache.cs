@@ -58,6 +58,21 @@ public interface IHttpCache
     ValueTask<int> RemoveByPrefixAsync(string uriPrefix, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Invalidates the cache group <paramref name="group"/> of <paramref name="origin"/> (RFC 9875): every stored
+    /// response of that origin whose <c>Cache-Groups</c> named it, in every credential partition, as a
+    /// <c>Cache-Group-Invalidation</c> from the origin would. Responses grouped with them otherwise stay (no cascade).
+    /// </summary>
+    /// <param name="origin">An absolute URI; only its scheme, host and port are used (<c>https://api.example.com</c>).</param>
+    /// <param name="group">The group's name, compared character by character (case-sensitive).</param>
+    /// <param name="cancellationToken">Stops waiting; the invalidation is still made.</param>
+    /// <returns>
+    /// The number of keys removed, or -1 when the store cannot tell (the distributed store marks the group instead:
+    /// every instance stops serving its responses within <c>MemoryFrontLifetime</c>).
+    /// </returns>
+    /// <exception cref="NotSupportedException">The store does not implement <see cref="IHttpCacheStoreTags"/>.</exception>
+    ValueTask<int> InvalidateGroupAsync(Uri origin, string group, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Completes when the writes and removals the store took before the call are where it keeps them: for the SQLite
     /// store, when those it queued for its background writer are in the file (or failed, with a warning), so another
     /// process or the next start sees them. The memory and distributed stores write on the call itself: it completes

@@ -7,7 +7,8 @@ namespace StatusAwareHttp.Caching.Internal;
 
 /// <summary>
 /// What responses to methods other than GET do to the stored GET responses: a 200 to HEAD freshens them or shows them
-/// outdated (RFC 9111 §4.3.5), and a non-error response to an unsafe method invalidates them (§4.4).
+/// outdated (RFC 9111 §4.3.5), and a non-error response to an unsafe method invalidates them (§4.4), with the queries
+/// of the same URI (RFC 10008) and the cache groups it names (RFC 9875 §3).
 /// </summary>
 internal sealed class CacheInvalidation
 {
@@ -112,6 +113,7 @@ internal sealed class CacheInvalidation
         }
 
         await InvalidateAsync(uri, request.Headers).ConfigureAwait(false);
+        await InvalidateGroupsAsync(uri, response).ConfigureAwait(false);
         foreach (var field in s_invalidationFields)
         {
             if (TryGetRaw(response, field, out var value)
@@ -130,8 +132,37 @@ internal sealed class CacheInvalidation
         }
     }
 
+    /// <summary>
+    /// RFC 9875 §3: the groups a non-error response to an unsafe request names in <c>Cache-Group-Invalidation</c> are
+    /// invalidated in the origin of the request's URI (§2.1), every stored response of theirs; what those responses
+    /// were grouped with besides is not (§2.2.1: no cascade). A field that fails parsing is ignored.
+    /// </summary>
+    private async Task InvalidateGroupsAsync(Uri uri, HttpResponseMessage response)
+    {
+        if (CacheGroupFields.Read(response, CacheGroupFields.Invalidation) is not { } groups)
+        {
+            return;
+        }
+
+        var origin = CacheTags.Origin(uri);
+        foreach (var group in groups)
+        {
+            if (!await _context.Variants.RemoveTaggedAsync(CacheTags.Group(origin, group), uri).ConfigureAwait(false))
+            {
+                Log.GroupsNotInvalidated(_context.Logger, UriRedaction.Redact(uri), groups.Length);
+                return;
+            }
+        }
+
+        Log.GroupsInvalidated(_context.Logger, groups.Length, UriRedaction.Redact(uri));
+    }
+
     private async Task InvalidateAsync(Uri target, HttpRequestHeaders headers)
     {
+        // RFC 9111 §4.4 and RFC 10008 §2.7: the queries of the URI are its stored responses too; their keys hold a
+        // digest of content this request does not have, so they go by the URI's tag.
+        await _context.Variants.RemoveTaggedAsync(CacheTags.Queries(_context.Keys.UriText(target)), target).ConfigureAwait(false);
+
         // Each credential acts as a private cache of its own: its partition goes, and so does the anonymous one,
         // which a change made with credentials may well have changed too.
         var (partition, anonymous) = _context.Keys.ForInvalidation(target, headers);

@@ -77,6 +77,12 @@ internal static partial class Log
     [LoggerMessage(223, LogLevel.Debug, "No range asked of {Uri} is within its {Length} stored bytes; answered 416 from storage.")]
     public static partial void RangeUnsatisfiable(ILogger logger, string uri, long length);
 
+    [LoggerMessage(224, LogLevel.Debug, "Invalidated {Count} cache groups of the origin of {Uri} (Cache-Group-Invalidation).")]
+    public static partial void GroupsInvalidated(ILogger logger, int count, string uri);
+
+    [LoggerMessage(225, LogLevel.Warning, "The response for {Uri} invalidates {Count} cache groups, but the cache store cannot remove by group (it does not implement IHttpCacheStoreTags, or it failed); the groups' stored responses stay.")]
+    public static partial void GroupsNotInvalidated(ILogger logger, string uri, int count);
+
     [LoggerMessage(290, LogLevel.Warning, "The farm coordination failed for {Uri}; this instance goes to the origin alone.")]
     public static partial void FarmLeaseFailed(ILogger logger, string uri, Exception exception);
 }

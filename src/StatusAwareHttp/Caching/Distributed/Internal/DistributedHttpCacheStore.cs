@@ -126,12 +126,43 @@ internal sealed partial class DistributedHttpCacheStore : IHttpCacheStore, IDisp
         ArgumentNullException.ThrowIfNull(key);
         if (_front?.Get(key) is { } hit)
         {
-            // Synchronous and allocation-free: a front hit costs what a memory store hit costs.
-            _metrics.Lookup(DistributedLookup.FrontHit);
-            return new(hit);
+            switch (TagsAllowFromMemory(key, hit, out var tags))
+            {
+                case true:
+                    // Synchronous and allocation-free: a front hit costs what a memory store hit costs.
+                    _metrics.Lookup(DistributedLookup.FrontHit);
+                    return new(hit);
+                case false:
+                    return new(Invalidated(key));
+                default:
+                    return CheckedAsync(key, hit, tags, cancellationToken);
+            }
         }
 
         return GetFromStoreAsync(key, cancellationToken);
+    }
+
+    /// <summary>A front hit whose tags' marks had to be read first.</summary>
+    private async ValueTask<IReadOnlyList<HttpCacheEntry>?> CheckedAsync(string key, IReadOnlyList<HttpCacheEntry> hit, IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    {
+        if (!await TagsAllowAsync(tags, hit, cancellationToken).ConfigureAwait(false))
+        {
+            return Invalidated(key);
+        }
+
+        _metrics.Lookup(DistributedLookup.FrontHit);
+        return hit;
+    }
+
+    /// <summary>
+    /// Entries a tag's mark invalidated: a miss, and out of the front. They stay in the distributed cache until replaced
+    /// or expired (every reader checks them): a removal there could take what another instance has just stored.
+    /// </summary>
+    private IReadOnlyList<HttpCacheEntry>? Invalidated(string key)
+    {
+        _metrics.Lookup(DistributedLookup.Miss);
+        _front?.Remove(key);
+        return null;
     }
 
     public async ValueTask SetAsync(string key, IReadOnlyList<HttpCacheEntry> entries, TimeSpan? timeToLive, CancellationToken cancellationToken)
@@ -214,6 +245,12 @@ internal sealed partial class DistributedHttpCacheStore : IHttpCacheStore, IDisp
             _metrics.Lookup(DistributedLookup.Unreadable);
             Log.EntryUnreadable(_logger, _clientName, error!, storeKey);
             return null;
+        }
+
+        if (TagsAllowFromMemory(key, entries!, out var tags) is not true
+            && (tags.Count == 0 || !await TagsAllowAsync(tags, entries!, cancellationToken).ConfigureAwait(false)))
+        {
+            return Invalidated(key);
         }
 
         _metrics.Lookup(DistributedLookup.Hit);

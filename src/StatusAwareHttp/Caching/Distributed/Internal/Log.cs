@@ -44,4 +44,8 @@ internal static partial class Log
     [LoggerMessage(609, LogLevel.Warning,
         "The distributed HTTP cache of client '{ClientName}' did not answer its first call ({Reason}); requests go on, each call bounded by the operation timeout.")]
     public static partial void WarmUpFailed(ILogger logger, Exception? exception, string clientName, string reason);
+
+    [LoggerMessage(610, LogLevel.Warning,
+        "The distributed HTTP cache of client '{ClientName}' did not take an invalidation mark (a cache group, or the queries of a URI): this instance honours it, other instances may serve the invalidated responses until they expire.")]
+    public static partial void MarkNotWritten(ILogger logger, string clientName);
 }

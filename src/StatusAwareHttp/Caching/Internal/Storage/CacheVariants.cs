@@ -165,6 +165,30 @@ internal sealed class CacheVariants
         }
     }
 
+    /// <summary>
+    /// Removes every key filed under <paramref name="tag"/> (<see cref="IHttpCacheStoreTags"/>); false when the store
+    /// cannot (it does not implement it, or it failed: counted and logged).
+    /// </summary>
+    public async ValueTask<bool> RemoveTaggedAsync(string tag, Uri uri)
+    {
+        if (_store is not IHttpCacheStoreTags tags)
+        {
+            return false;
+        }
+
+        try
+        {
+            await tags.RemoveTaggedAsync(tag, CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            _context.Metrics.StoreError("remove");
+            Log.StoreWriteFailed(_context.Logger, ex, "remove", UriRedaction.Redact(uri));
+            return false;
+        }
+    }
+
     /// <summary>The variants kept under the key once <paramref name="entry"/> is stored: the newest <see cref="MaxVariants"/>.</summary>
     private static HttpCacheEntry[] Merge(IReadOnlyList<HttpCacheEntry>? variants, HttpCacheEntry entry, HttpCacheEntry? replacing)
     {

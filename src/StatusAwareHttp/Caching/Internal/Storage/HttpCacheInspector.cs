@@ -108,6 +108,25 @@ internal sealed class HttpCacheInspector : IHttpCache
         return removed;
     }
 
+    public async ValueTask<int> InvalidateGroupAsync(Uri origin, string group, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        ArgumentNullException.ThrowIfNull(group);
+        if (!origin.IsAbsoluteUri)
+        {
+            throw new ArgumentException("The origin must be an absolute URI.", nameof(origin));
+        }
+
+        var tags = _cache.Store as IHttpCacheStoreTags
+            ?? throw new NotSupportedException(
+                $"The HTTP cache store of client '{ClientName}' ({_cache.Store.GetType().Name}) cannot invalidate a cache group: it does not implement IHttpCacheStoreTags.");
+
+        // Made whole even when the caller stops waiting, as an invalidation from the origin is.
+        var removed = await tags.RemoveTaggedAsync(CacheTags.Group(CacheTags.Origin(origin), group), CancellationToken.None).AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+        ControlLog.Removed(_logger, removed, ClientName, "by cache group");
+        return removed;
+    }
+
     public async ValueTask ClearAsync(CancellationToken cancellationToken = default)
     {
         await Inspection("be cleared").ClearAsync(cancellationToken).ConfigureAwait(false);
@@ -142,6 +161,7 @@ internal sealed class HttpCacheInspector : IHttpCache
             LastModified = parsed.LastModified,
             VariantCount = variants.Count,
             Partitioned = partitioned,
+            Groups = CacheTags.GroupsOf(variants),
         };
     }
 

@@ -101,6 +101,7 @@ internal sealed partial class MemoryHttpCacheStore : IHttpCacheStore, IDisposabl
     public ValueTask SetAsync(string key, IReadOnlyList<HttpCacheEntry> entries, TimeSpan? timeToLive, CancellationToken cancellationToken)
     {
         var size = Size(entries);
+        var tags = CacheTags.For(key, entries);
         lock (_lock)
         {
             ApplyReads();
@@ -117,9 +118,10 @@ internal sealed partial class MemoryHttpCacheStore : IHttpCacheStore, IDisposabl
 
             // The time-to-live is not a removal time: a request with max-stale may still use an entry past it. It
             // only says which entries go first when room is needed.
-            var node = new Node(key, entries, size, ExpiryOf(timeToLive));
+            var node = new Node(key, entries, size, ExpiryOf(timeToLive)) { Tags = tags };
             _nodes[key] = node;
             AddAtHead(node);
+            File(node);
             if (node.Expiry != long.MaxValue)
             {
                 _expiries.Enqueue(node, node.Expiry);
@@ -154,6 +156,7 @@ internal sealed partial class MemoryHttpCacheStore : IHttpCacheStore, IDisposabl
         {
             ApplyReads();
             _nodes.Clear();
+            _tagged.Clear();
             _expiries.Clear();
             _head = _tail = null;
             _size = 0;
@@ -323,6 +326,7 @@ internal sealed partial class MemoryHttpCacheStore : IHttpCacheStore, IDisposabl
 
     private void Unlink(Node node)
     {
+        Unfile(node);
         Detach(node);
         node.Next = node.Previous = null;
         node.Linked = false;
@@ -361,6 +365,9 @@ internal sealed partial class MemoryHttpCacheStore : IHttpCacheStore, IDisposabl
 
         /// <summary>UTC ticks past which the entry is expired; <see cref="long.MaxValue"/> when it has no time-to-live.</summary>
         public long Expiry { get; } = expiry;
+
+        /// <summary>The tags the key is filed under (<see cref="CacheTags"/>); most keys have none.</summary>
+        public IReadOnlyList<string> Tags { get; init; } = [];
 
         public bool Linked { get; set; }
 
