@@ -78,6 +78,7 @@ public sealed class SqliteSchemaTests : IDisposable
                 DROP TRIGGER http_cache_keys_resized;
                 UPDATE http_cache_variants SET body = (SELECT body FROM http_cache_bodies b WHERE b.id = http_cache_variants.id) WHERE apart = 1;
                 ALTER TABLE http_cache_variants DROP COLUMN apart;
+                ALTER TABLE http_cache_variants DROP COLUMN digest;
                 DROP TABLE http_cache_bodies;
                 PRAGMA user_version = 2;
                 """;

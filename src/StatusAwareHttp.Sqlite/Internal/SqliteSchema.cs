@@ -21,9 +21,11 @@ internal static class SqliteSchema
     /// the variant's id; the variant's <c>apart</c> is 1 and its <c>body</c> empty), so a 304 that updates a variant's
     /// header fields and times rewrites its row and never that body; a smaller body stays in the variant's row (one
     /// lookup less on a read; a 304 rewrites it with the row, in the page it rewrites anyway). A key's size may change
-    /// in place (a trigger keeps the total).
+    /// in place (a trigger keeps the total). 4: each variant keeps its body's digest (<c>digest</c>, see
+    /// <see cref="BodyChunks"/>: a SHA-256 per 64 KiB chunk), checked when the body is read; a row written before has
+    /// none (<c>NULL</c>) and is read unchecked.
     /// </summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>Bodies up to this size stay in their variant's row; larger ones get a row of their own.</summary>
     public const int InlineBodyBytes = 2048;
@@ -55,7 +57,8 @@ internal static class SqliteSchema
             headers BLOB NOT NULL,
             vary BLOB NOT NULL,
             body BLOB NOT NULL,
-            apart INTEGER NOT NULL DEFAULT 0);
+            apart INTEGER NOT NULL DEFAULT 0,
+            digest BLOB);
         CREATE INDEX http_cache_variants_key ON http_cache_variants(key_id, position);
         CREATE TABLE http_cache_bodies(id INTEGER PRIMARY KEY, body BLOB NOT NULL);
         CREATE TRIGGER http_cache_variants_removed AFTER DELETE ON http_cache_variants
@@ -82,6 +85,13 @@ internal static class SqliteSchema
             CREATE TRIGGER http_cache_keys_resized AFTER UPDATE OF size ON http_cache_keys WHEN new.size <> old.size
                 BEGIN UPDATE http_cache_total SET bytes = bytes + new.size - old.size WHERE id = 0; END;
             """,
+        3 => StepFrom3To4(),
         _ => null,
     };
+
+    /// <summary>
+    /// 3 -> 4: the column of body digests. The rows already stored keep <c>NULL</c> there and are read unchecked until
+    /// replaced; nothing is rewritten (a file of many GiB is brought up at once).
+    /// </summary>
+    private static string StepFrom3To4() => "ALTER TABLE http_cache_variants ADD COLUMN digest BLOB;";
 }
