@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -66,12 +67,14 @@ public sealed class SqliteDigestTests : IDisposable
         Assert.Equal(2, served);
     }
 
-    [Fact]
-    public async Task A_byte_flipped_in_the_file_itself_is_a_miss_and_the_entry_is_removed()
+    [Theory]
+    [InlineData(100_000)] // read whole with its row
+    [InlineData(300_000)] // over SqliteSession.DeferredBodyBytes: read when used
+    public async Task A_byte_flipped_in_the_file_itself_is_a_miss_and_the_entry_is_removed(int size)
     {
         var path = _folder.File();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var body = RandomNumberGenerator.GetBytes(300_000);
+        var body = RandomNumberGenerator.GetBytes(size);
         var now = time.GetUtcNow();
         var stored = new HttpCacheEntry(200, [new("Cache-Control", "max-age=600"), new("Date", now.ToString("R"))], body, now, now, []);
         using (var store = Store(path, time))
@@ -82,7 +85,7 @@ public sealed class SqliteDigestTests : IDisposable
 
         // The closed file holds the body in its pages (the WAL was folded in): one byte of it flipped, as a bad sector would.
         var file = File.ReadAllBytes(path);
-        var at = file.AsSpan().IndexOf(body.AsSpan(200_000, 64));
+        var at = file.AsSpan().IndexOf(body.AsSpan(size - 1000, 64));
         Assert.True(at > 0, "the body's bytes are in the file");
         file[at + 10] ^= 0x01;
         File.WriteAllBytes(path, file);
@@ -90,7 +93,15 @@ public sealed class SqliteDigestTests : IDisposable
         var logs = new FakeLogCollector();
         using (var store = Store(path, time, logger: new FakeLogger(logs)))
         {
-            Assert.Null(await store.GetAsync("k", default));
+            // A large body is read when it is used: the entry comes back, and its body cannot be loaded.
+            if (await store.GetAsync("k", default) is { } read)
+            {
+                Assert.True(size > SqliteSession.DeferredBodyBytes);
+                Assert.True(MemoryMarshal.TryGetMemoryManager<byte, HttpCacheDeferredBody>(Assert.Single(read).Body, out var deferred));
+                Assert.False(deferred.TryLoad());
+                Assert.Throws<IOException>(() => Assert.Single(read).Body.Span[0]);
+            }
+
             Assert.Single(logs.GetSnapshot(), r => r.Id.Id == 713);
             await store.FlushAsync();
             Assert.Null(await store.GetAsync("k", default));

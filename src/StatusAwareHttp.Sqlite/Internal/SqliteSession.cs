@@ -14,6 +14,9 @@ internal sealed partial class SqliteSession : IDisposable
     /// <summary>Bodies larger than this are written and read in chunks of this size, never bound as one parameter.</summary>
     public const int StreamThreshold = 64 * 1024;
 
+    /// <summary>Checked bodies over this size are read only when used, and a range of them reads only its chunks (<see cref="SqliteDeferredBody"/>).</summary>
+    public const int DeferredBodyBytes = 256 * 1024;
+
     /// <summary>A variant's bytes beyond its body and header text (row, index and page overhead).</summary>
     public const int RowOverhead = 128;
 
@@ -60,7 +63,7 @@ internal sealed partial class SqliteSession : IDisposable
         _insertBody = Prepare(
             "INSERT INTO http_cache_bodies(id, body) VALUES ($id, CASE WHEN $b IS NULL THEN zeroblob($n) ELSE $b END)", "$id", "$b", "$n");
         _variantsOfKey = Prepare(
-            "SELECT v.id, CASE WHEN v.apart THEN length(b.body) ELSE length(v.body) END, v.position, v.apart "
+            "SELECT v.id, CASE WHEN v.apart THEN length(b.body) ELSE length(v.body) END, v.position, v.apart, v.digest "
             + "FROM http_cache_variants v LEFT JOIN http_cache_bodies b ON v.apart AND b.id = v.id WHERE v.key_id = $key", "$key");
         _updateVariant = Prepare(
             "UPDATE http_cache_variants SET status = $st, request_time = $rq, response_time = $rs, headers = $h, vary = $v WHERE id = $id",
@@ -86,7 +89,11 @@ internal sealed partial class SqliteSession : IDisposable
     /// from, for <c>Cache-Status</c>); <see langword="null"/> when none, or when one is unreadable (<paramref name="fault"/>
     /// says why: its columns, or a body that does not match its digest, RFC 9530's check kept on disk).
     /// </summary>
-    public List<HttpCacheEntry>? Read(string partition, string key, string? detail, out SqliteReadFault fault)
+    /// <remarks>
+    /// With <paramref name="deferTo"/>, a checked body over <see cref="DeferredBodyBytes"/> is not read: it is a
+    /// <see cref="SqliteDeferredBody"/> that reads the chunks it is asked for when it is used.
+    /// </remarks>
+    public List<HttpCacheEntry>? Read(string partition, string key, string? detail, out SqliteReadFault fault, SqliteHttpCacheStore? deferTo = null)
     {
         fault = SqliteReadFault.None;
         _select.Parameters[0].Value = partition;
@@ -113,6 +120,13 @@ internal sealed partial class SqliteSession : IDisposable
                 return null;
             }
 
+            if (deferTo is not null && digest is not null && length > DeferredBodyBytes)
+            {
+                entries ??= [];
+                entries.Add(Entry(reader, headers, vary, new SqliteDeferredBody(deferTo, key, reader.GetInt64(0), reader.GetInt64(8) != 0, (int)length, digest).Memory, detail));
+                continue;
+            }
+
             // A large body is read (and checked) chunk by chunk; a small one comes with the row and is checked whole.
             var body = reader.IsDBNull(7) ? ReadBlob(reader.GetInt64(0), length, reader.GetInt64(8) != 0, digest) : reader.GetFieldValue<byte[]>(7);
             if (body is null || (!reader.IsDBNull(7) && digest is not null && !BodyChunks.Check(digest, body)))
@@ -121,17 +135,17 @@ internal sealed partial class SqliteSession : IDisposable
                 return null;
             }
 
-            (entries ??= []).Add(new HttpCacheEntry(
-                reader.GetInt32(1),
-                headers,
-                body,
-                new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero),
-                new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero),
-                vary) { StoreDetail = detail });
+            (entries ??= []).Add(Entry(reader, headers, vary, body, detail));
         }
 
         return entries;
     }
+
+    private static HttpCacheEntry Entry(SqliteDataReader reader, KeyValuePair<string, string>[] headers, KeyValuePair<string, string?>[] vary, ReadOnlyMemory<byte> body, string? detail) =>
+        new(reader.GetInt32(1), headers, body, new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero), new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero), vary)
+        {
+            StoreDetail = detail,
+        };
 
     public long Total() => (long)_total.ExecuteScalar()!;
 
@@ -141,6 +155,8 @@ internal sealed partial class SqliteSession : IDisposable
         {
             command.Dispose();
         }
+
+        _bodyOf?.Dispose();
 
         Connection.Dispose();
     }
@@ -171,7 +187,7 @@ internal sealed partial class SqliteSession : IDisposable
         var apart = body.Length > SqliteSchema.InlineBodyBytes;
         p[7].Value = apart ? Array.Empty<byte>() : WholeArray(body);
         p[8].Value = apart ? 1 : 0;
-        p[9].Value = BodyChunks.Compute(body.Span);
+        p[9].Value = MemoryMarshal.TryGetMemoryManager<byte, SqliteDeferredBody>(body, out var deferred) ? deferred.Digest : BodyChunks.Compute(body.Span);
         var rowId = (long)_insertVariant.ExecuteScalar()!;
         if (!apart)
         {

@@ -119,7 +119,7 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
         var fault = SqliteReadFault.None;
         var entries = Run("read", session =>
         {
-            var read = session.Read(_clientName, key, DiskDetail, out var bad);
+            var read = session.Read(_clientName, key, DiskDetail, out var bad, deferTo: this);
             fault = bad;
             return read;
         }, null, _closing.Token);
@@ -134,6 +134,7 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
             return new((IReadOnlyList<HttpCacheEntry>?)null);
         }
 
+        CountRead(entries);
         Touch(key);
         if (_logger.IsEnabled(LogLevel.Debug))
         {

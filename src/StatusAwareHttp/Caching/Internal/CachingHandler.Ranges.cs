@@ -22,13 +22,15 @@ internal sealed partial class CachingHandler
         var lookup = new CacheLookup(request, uri, CacheHeaders.ReadRequestDirectives(request.Headers), over);
         var key = _context.Keys.ForGet(uri, request.Headers);
         var variants = await _variants.ReadAsync(key, uri, cancellationToken).ConfigureAwait(false);
-        var entry = _variants.Select(key, uri, ref variants, request.Headers);
+        // A body its store reads only when used is not loaded: a range served from storage reads only its bytes.
+        var entry = _variants.Select(key, uri, ref variants, request.Headers, loadBody: false);
         PartSet? parts = null;
         if (entry is not null)
         {
             var now = _context.Time.GetUtcNow();
             var decision = CacheStrategy.Decide(entry, lookup.Directives, now, _context.Heuristic);
             var fields = entry.Parsed;
+            var readable = true;
             if (PartEntries.TryRead(entry, out parts))
             {
                 if (decision.Action is LookupAction.Fresh or LookupAction.ServeStale
@@ -42,10 +44,18 @@ internal sealed partial class CachingHandler
 
                     if (parts.TrySlice(wanted.First, wanted.Last, out var held))
                     {
-                        return _answers.RangeHit(entry, request, uri, decision, wanted, held);
-                    }
+                        if (StoredBodies.TryRead(held, out var bytes))
+                        {
+                            return _answers.RangeHit(entry, request, uri, decision, wanted, bytes);
+                        }
 
-                    if (await FetchMissingAsync(lookup, key, variants, entry, parts, wanted, async, cancellationToken).ConfigureAwait(false) is { } combined)
+                        readable = false;
+                    }
+                    else if (!StoredBodies.TryLoad(entry))
+                    {
+                        readable = false;
+                    }
+                    else if (await FetchMissingAsync(lookup, key, variants, entry, parts, wanted, async, cancellationToken).ConfigureAwait(false) is { } combined)
                     {
                         return combined;
                     }
@@ -56,13 +66,23 @@ internal sealed partial class CachingHandler
                 var answer = RangeRequests.Decide(range, ifRange, entry.StatusCode, fields.ETag, fields.LastModified, fields.Date, entry.Body.Length, now);
                 switch (answer.Action)
                 {
-                    case RangeAction.Whole:
+                    case RangeAction.Whole when StoredBodies.TryLoad(entry):
                         return ServeHit(lookup, entry, decision);
-                    case RangeAction.Partial:
-                        return _answers.RangeHit(entry, request, uri, decision, answer, entry.Body.Slice((int)answer.First, (int)answer.Count));
+                    case RangeAction.Partial when StoredBodies.TryRead(entry.Body.Slice((int)answer.First, (int)answer.Count), out var bytes):
+                        return _answers.RangeHit(entry, request, uri, decision, answer, bytes);
                     case RangeAction.Unsatisfiable:
                         return _answers.RangeHit(entry, request, uri, decision, answer, default);
+                    case RangeAction.Whole or RangeAction.Partial:
+                        readable = false;
+                        break;
                 }
+            }
+
+            // Stored parts are combined with what the origin sends: their bytes are needed whole. A stored body that
+            // cannot be read back (its store found it damaged and removed it, or it changed meanwhile) is a miss.
+            if (!readable || (parts is not null && !StoredBodies.TryLoad(entry)))
+            {
+                (entry, parts, variants) = (null, null, null);
             }
         }
 
