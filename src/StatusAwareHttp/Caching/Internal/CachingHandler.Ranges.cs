@@ -1,4 +1,5 @@
 using System.Globalization;
+using StatusAwareHttp.Internal;
 
 namespace StatusAwareHttp.Caching.Internal;
 
@@ -222,7 +223,7 @@ internal sealed partial class CachingHandler
 
         await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        if (bytes.Length != part.Count)
+        if (bytes.Length != part.Count || !PartMatchesDigest(lookup, response, bytes))
         {
             return null;
         }
@@ -257,6 +258,34 @@ internal sealed partial class CachingHandler
         {
             var entry = OriginAnswers.NewEntry(lines, fields, body, requestTime, responseTime, CacheVary.Values(fields.VaryNames, RequestSnapshot.Take(lookup.Request.Headers)));
             await _variants.StoreAsync(key, lookup.Uri, variants, entry, replacing: stored).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// RFC 9530 §2: a part that carries <c>Content-Digest</c> is checked before it is stored; one that does not match is
+    /// not stored, and its reader gets the bytes received and then an <see cref="IOException"/> naming the digest, as
+    /// for a 200 (the response's content is replaced by one that ends so).
+    /// </summary>
+    private bool PartMatchesDigest(CacheLookup lookup, HttpResponseMessage response, byte[] bytes)
+    {
+        if (!_context.Options.VerifyDigests || Digests.Internal.BodyDigest.ForContent(response) is not { } check)
+        {
+            return true;
+        }
+
+        using (check)
+        {
+            check.Append(bytes);
+            if (check.Mismatch() is not { } wrong)
+            {
+                return true;
+            }
+
+            Digests.Internal.Log.CachedBodyMismatch(_context.Logger, UriRedaction.Redact(lookup.Uri), wrong.ToString());
+            var original = response.Content;
+            response.Content = new Digests.Internal.MismatchedBodyContent(original, bytes, new Digests.Internal.DigestMismatchException(wrong, "a partial response (206)"));
+            original.Dispose();
+            return false;
         }
     }
 
