@@ -114,6 +114,78 @@ public sealed class SqliteRangeTests : IDisposable
         Assert.Single(client.Logs.GetSnapshot(), r => r.Id.Id == 713);
     }
 
+    // RFC 9111 §3.3-3.4, issue's download case: a download cut half-way here leaves the bytes received as a part in the
+    // file; another process resuming it (the same target, its sidecar) fetches only the rest from the origin, and the
+    // cache then holds the whole representation: a third download costs the origin nothing.
+    [Fact]
+    public async Task A_download_cut_here_and_resumed_by_another_process_fetches_only_the_rest()
+    {
+        const int Half = 100_000; // of 200,000
+        var sent = 0L;
+        var cut = 1;
+        await using var origin = await LoopbackServer.StartAsync(app => app.MapGet("/dl", async (HttpContext c) =>
+        {
+            c.Response.Headers.CacheControl = "max-age=3600";
+            c.Response.Headers.ETag = "\"d1\"";
+            var (first, last) = (0, s_content.Length - 1);
+            if (c.Request.Headers.Range.ToString() is { Length: > 0 } range && (c.Request.Headers.IfRange.Count == 0 || c.Request.Headers.IfRange == "\"d1\""))
+            {
+                var bounds = range["bytes=".Length..].Split('-');
+                first = int.Parse(bounds[0], System.Globalization.CultureInfo.InvariantCulture);
+                last = bounds[1].Length > 0 ? int.Parse(bounds[1], System.Globalization.CultureInfo.InvariantCulture) : last;
+                c.Response.StatusCode = StatusCodes.Status206PartialContent;
+                c.Response.Headers.ContentRange = $"bytes {first}-{last}/{s_content.Length}";
+            }
+
+            c.Response.ContentLength = last - first + 1;
+            if (Interlocked.Exchange(ref cut, 0) == 1)
+            {
+                // The first answer stops half-way: the connection is cut.
+                await c.Response.Body.WriteAsync(s_content.AsMemory(0, Half));
+                await c.Response.Body.FlushAsync();
+                Interlocked.Add(ref sent, Half);
+                c.Abort();
+                return;
+            }
+
+            await c.Response.Body.WriteAsync(s_content.AsMemory(first, last - first + 1));
+            Interlocked.Add(ref sent, last - first + 1);
+        }));
+        var url = origin.Url("/dl");
+        var target = Path.Combine(_folder.Path, "download.bin");
+        await using (var here = TestClient.Create(builder: b => b.UseSqliteHttpCache(_folder.File(), o => o.MemoryFrontLifetime = TimeSpan.Zero)))
+        {
+            await Assert.ThrowsAnyAsync<IOException>(() => here.Client.DownloadToFileAsync(url, target, new DownloadOptions { MaxRetries = 0 }));
+            await here.Services.GetRequiredKeyedService<IHttpCache>(TestClient.Name).FlushAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+
+        // What the download wrote before the cut (the reset may drop bytes that were on their way), and what the
+        // cache kept: the start of the representation, as a part.
+        Assert.Equal(Half, Interlocked.Read(ref sent));
+        var written = new FileInfo(target).Length;
+        Assert.InRange(written, 1, Half);
+        origin.ClearRequests();
+
+        var run = (await PeerProcess.RunAsync("download", _folder.File(), url.ToString(), target)).AssertUnlocked();
+        Assert.Equal(Convert.ToHexString(SHA256.HashData(s_content)), run.Value("sha256"));
+        Assert.Equal(written.ToString(System.Globalization.CultureInfo.InvariantCulture), run.Value("start"));
+
+        // The other process asked its cache for the rest (Range from the bytes written, with If-Range); the cache
+        // asked the origin only for what the part does not hold, with If-Range.
+        var resume = Assert.Single(origin.Requests);
+        var from = long.Parse(resume.Header("Range")!["bytes=".Length..].Split('-')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(from, written, Half);
+        Assert.Equal("\"d1\"", resume.Header("If-Range"));
+        Assert.Equal(Half + s_content.Length - from, Interlocked.Read(ref sent));
+
+        // The file's cache holds every byte now (the part cut here and the rest fetched there): a new download is free.
+        await using var third = TestClient.Create(builder: b => b.UseSqliteHttpCache(_folder.File(), o => o.MemoryFrontLifetime = TimeSpan.Zero));
+        var again = Path.Combine(_folder.Path, "again.bin");
+        await third.Client.DownloadToFileAsync(url, again, new DownloadOptions { MaxRetries = 0 });
+        Assert.Equal(s_content, await File.ReadAllBytesAsync(again));
+        Assert.Equal(s_content.Length, Interlocked.Read(ref sent));
+    }
+
     private static async Task<(System.Net.HttpStatusCode Status, byte[] Bytes, string CacheStatus)> GetRangeAsync(TestClient client, Uri url, string range)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);

@@ -15,7 +15,7 @@ namespace StatusAwareHttp.Tests.Caching;
 /// <c>Range</c> (from the first missing byte to the last, RFC 9110 §14.2) and serves every byte right (SHA-256); a part
 /// carrying <c>Content-Digest</c> (RFC 9530 §2, the digest of the part's bytes) is checked before it is stored.
 /// </summary>
-public sealed class CachePartsDigestTests
+public sealed class CachePartsTests
 {
     private const int Size = 100_000;
     private static readonly byte[] s_content = RandomNumberGenerator.GetBytes(Size);
