@@ -1,6 +1,7 @@
 using System.Reflection;
 using StatusAwareHttp.Redis;
 using StatusAwareHttp.Sqlite;
+using StatusAwareHttp.Testing;
 
 namespace StatusAwareHttp.Docs.Tests;
 
@@ -16,6 +17,7 @@ public sealed class NamespaceTests
         { typeof(StatusAwareHttpHandler).Assembly.GetName().Name!, "StatusAwareHttp" },
         { typeof(SqliteHttpCacheOptions).Assembly.GetName().Name!, "StatusAwareHttp.Sqlite" },
         { typeof(RedisCoordinationOptions).Assembly.GetName().Name!, "StatusAwareHttp.Redis" },
+        { typeof(TestOrigin).Assembly.GetName().Name!, "StatusAwareHttp.Testing" },
     };
 
     [Theory]

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using StatusAwareHttp.Sqlite;
 using StatusAwareHttp.Redis;
+using StatusAwareHttp.Testing;
 
 namespace StatusAwareHttp.Docs.Tests;
 
@@ -12,7 +13,7 @@ namespace StatusAwareHttp.Docs.Tests;
 /// </summary>
 public sealed partial class PackageReadmeTests
 {
-    public static TheoryData<string> Packages() => ["StatusAwareHttp", "StatusAwareHttp.Sqlite", "StatusAwareHttp.Redis"];
+    public static TheoryData<string> Packages() => ["StatusAwareHttp", "StatusAwareHttp.Sqlite", "StatusAwareHttp.Redis", "StatusAwareHttp.Testing"];
 
     [Theory]
     [MemberData(nameof(Packages))]
@@ -50,6 +51,12 @@ public sealed partial class PackageReadmeTests
     [InlineData("docs/farm.md")]
     public void Every_redis_coordination_option_has_a_row(string page) =>
         AssertRows(page, Options(typeof(RedisCoordinationOptions), prefix: null));
+
+    [Theory]
+    [InlineData("src/StatusAwareHttp.Testing/PACKAGE.md")]
+    [InlineData("docs/testing.md")]
+    public void Every_test_representation_setting_has_a_row(string page) =>
+        AssertRows(page, Options(typeof(TestRepresentation), prefix: null));
 
     private static void AssertRows(string page, IEnumerable<string> options)
     {

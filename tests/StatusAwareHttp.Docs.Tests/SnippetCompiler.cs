@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace StatusAwareHttp.Docs.Tests;
 
@@ -33,11 +34,13 @@ internal static class SnippetCompiler
             CSharpSyntaxTree.ParseText(ImplicitUsings, options, path: "GlobalUsings.g.cs"),
             CSharpSyntaxTree.ParseText(program, options, path: "Program.cs"),
         };
+        // A block of statements is a console program; a block of types alone (a test class) is a library.
+        var statements = ((CompilationUnitSyntax)trees[1].GetRoot()).Members.OfType<GlobalStatementSyntax>().Any();
         var compilation = CSharpCompilation.Create(
             name,
             trees,
             References.Value,
-            new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
+            new CSharpCompilationOptions(statements ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         using var stream = new MemoryStream();
         var result = compilation.Emit(stream);
         var errors = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();

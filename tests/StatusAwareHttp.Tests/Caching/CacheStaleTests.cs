@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using StatusAwareHttp.Testing;
 using StatusAwareHttp.Tests.Infrastructure;
 using static StatusAwareHttp.Tests.Caching.CacheTest;
 
@@ -19,25 +20,14 @@ public class CacheStaleTests
     public async Task Stale_if_error_answers_once_the_retries_gave_up()
     {
         var time = Time();
-        var failing = false;
-        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/retried", (HttpContext context) =>
-        {
-            context.Response.Headers.Date = Http(time.GetUtcNow());
-            if (failing)
-            {
-                context.Response.StatusCode = 503;
-                return context.Response.WriteAsync("busy");
-            }
-
-            context.Response.Headers.CacheControl = "max-age=10, stale-if-error=600";
-            return context.Response.WriteAsync("good body");
-        }));
+        await using var origin = await TestOrigin.StartAsync(time);
+        var route = origin.Map("/retried", TestRepresentation.Text("good body", cacheControl: "max-age=10, stale-if-error=600") with { SendETag = false, SendLastModified = false });
         await using var client = Client(time);
-        (await GetAsync(client, server.Url("retried"))).Response.Dispose();
+        (await GetAsync(client, origin.Url("/retried"))).Response.Dispose();
         time.Advance(TimeSpan.FromSeconds(30));
-        failing = true;
+        route.Script(TestStep.Answer(503, "busy").Always());
 
-        var pending = GetAsync(client, server.Url("retried"));
+        var pending = GetAsync(client, origin.Url("/retried"));
         while (!pending.IsCompleted)
         {
             time.Advance(TimeSpan.FromSeconds(1)); // the retries' backoff runs on the fake clock
@@ -48,7 +38,8 @@ public class CacheStaleTests
         Assert.Equal("good body", body);
         Assert.Contains("fwd-status=503", Status(response), StringComparison.Ordinal);
         Assert.Contains("detail=stale-if-error", Status(response), StringComparison.Ordinal);
-        Assert.Equal(1 + 1 + 3, server.CountFor("/retried")); // the first 200, then the 503 and its 3 retries
+        Assert.Equal(1 + 1 + 3, route.Count()); // the first 200, then the 503 and its 3 retries
+        Assert.Equal(4, route.CountAnswered(503));
         response.Dispose();
     }
 
@@ -56,46 +47,38 @@ public class CacheStaleTests
     public async Task Stale_while_revalidate_serves_at_once_and_revalidates_once_in_the_background()
     {
         var time = Time();
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/swr", async (HttpContext context) =>
-        {
-            context.Response.Headers.Date = Http(time.GetUtcNow());
-            context.Response.Headers.CacheControl = "max-age=10, stale-while-revalidate=60";
-            context.Response.Headers.ETag = "\"v1\"";
-            if (context.Request.Headers.IfNoneMatch == "\"v1\"")
-            {
-                await gate.Task; // the background revalidation waits here until the test lets it go
-                context.Response.Headers["X-Revalidated"] = "yes";
-                context.Response.StatusCode = 304;
-                return;
-            }
-
-            await context.Response.WriteAsync("swr body");
-        }));
+        await using var origin = await TestOrigin.StartAsync(time);
+        var representation = TestRepresentation.Text("swr body", cacheControl: "max-age=10, stale-while-revalidate=60");
+        var route = origin.Map("/swr", representation);
         await using var client = Client(time);
-        (await GetAsync(client, server.Url("swr"))).Response.Dispose();
+        (await GetAsync(client, origin.Url("/swr"))).Response.Dispose();
         time.Advance(TimeSpan.FromSeconds(20));
+        var hold = new TestHold();
+        route.Script(TestStep.Hold(hold)); // the background revalidation waits at the origin until the test lets it go
 
         using var cancel = new CancellationTokenSource();
-        using var staleResponse = await client.Client.GetAsync(server.Url("swr"), cancel.Token);
+        using var staleResponse = await client.Client.GetAsync(origin.Url("/swr"), cancel.Token);
         await cancel.CancelAsync(); // the caller's token must not reach the background revalidation
         Assert.Equal("swr body", await staleResponse.Content.ReadAsStringAsync());
         Assert.Equal("StatusAwareHttp; hit; ttl=-10", Status(staleResponse));
         Assert.Equal("20", Header(staleResponse, "Age"));
 
         // A second stale hit while the first revalidation runs starts no other one.
-        await WaitUntil(() => server.CountFor("/swr") == 2, "the background revalidation reached the origin");
-        var (again, _) = await GetAsync(client, server.Url("swr"));
+        await hold.WaitUntilHeldAsync().WaitAsync(TimeSpan.FromSeconds(15));
+        var (again, _) = await GetAsync(client, origin.Url("/swr"));
         Assert.Contains("; hit", Status(again), StringComparison.Ordinal);
 
-        gate.SetResult();
+        route.Representation = representation with { Headers = new Dictionary<string, string> { ["X-Revalidated"] = "yes" } };
+        hold.Release();
         await State(client).WhenRevalidationsIdleAsync();
-        Assert.Equal(2, server.CountFor("/swr"));
+        Assert.Equal(2, route.Count());
+        Assert.Equal(representation.ETag, route.Requests[1].Header("If-None-Match"));
+        Assert.Equal(304, route.Requests[1].Status);
 
-        var (fresh, _) = await GetAsync(client, server.Url("swr"));
+        var (fresh, _) = await GetAsync(client, origin.Url("/swr"));
         Assert.Equal("StatusAwareHttp; hit; ttl=10", Status(fresh)); // refreshed by the 304
         Assert.Equal("yes", Header(fresh, "X-Revalidated"));
-        Assert.Equal(2, server.CountFor("/swr"));
+        Assert.Equal(2, route.Count());
         again.Dispose();
         fresh.Dispose();
     }
