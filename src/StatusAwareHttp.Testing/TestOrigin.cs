@@ -164,6 +164,7 @@ public sealed class TestOrigin : IAsyncDisposable
 
     /// <summary>Stops the origin.</summary>
     /// <returns>A task that completes when Kestrel has stopped.</returns>
+    /// <exception cref="HarReplayException">A recording is replayed (<see cref="HarReplayExtensions.Replay"/>) and a request matched none of its requests (thrown after the origin stopped).</exception>
     public async ValueTask DisposeAsync()
     {
         if (_app is { } app)
@@ -172,6 +173,8 @@ public sealed class TestOrigin : IAsyncDisposable
             await app.StopAsync().ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
         }
+
+        (Fallback as HarReplay)?.VerifyOnDispose(); // a replayed recording fails the test that sent it an unmatched request
     }
 
     internal TestRoute? Find(string path) => _routes.TryGetValue(path, out var route) ? route : null;

@@ -58,10 +58,16 @@ public sealed partial class PackageReadmeTests
     public void Every_test_representation_setting_has_a_row(string page) =>
         AssertRows(page, Options(typeof(TestRepresentation), prefix: null));
 
-    private static void AssertRows(string page, IEnumerable<string> options)
+    [Theory]
+    [InlineData("src/StatusAwareHttp.Testing/PACKAGE.md")]
+    [InlineData("docs/testing.md")]
+    public void Every_har_recorder_option_has_a_row(string page) =>
+        AssertRows(page, Options(typeof(HarRecorderOptions), prefix: null), least: 3);
+
+    private static void AssertRows(string page, IEnumerable<string> options, int least = 5)
     {
         var names = options.ToList();
-        Assert.True(names.Count >= 5, $"only {names.Count} options found: {string.Join(", ", names)}");
+        Assert.True(names.Count >= least, $"only {names.Count} options found: {string.Join(", ", names)}");
         var text = File.ReadAllText(Path.Combine(Snippet.Root, page));
         var missing = names.Where(o => !text.Contains($"| `{o}` |", StringComparison.Ordinal)).ToList();
         Assert.True(missing.Count == 0, $"{page} has no options-table row for {string.Join(", ", missing)}");

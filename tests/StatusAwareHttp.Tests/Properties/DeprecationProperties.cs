@@ -1,4 +1,5 @@
 using CsCheck;
+using StatusAwareHttp.Tests.Infrastructure;
 using StatusAwareHttp.Deprecation.Internal;
 
 namespace StatusAwareHttp.Tests.Properties;
@@ -9,8 +10,7 @@ namespace StatusAwareHttp.Tests.Properties;
 /// </summary>
 public sealed class DeprecationProperties
 {
-    private const long Iterations = 3000;
-    private const string Seed = "0000000000000";
+    private const int Iterations = 3000;
 
     private static readonly Gen<char> s_char = Gen.Frequency(
         (6, Gen.Char["@<>;,=\"\\ \t-0123456789:/.?#%"]),
@@ -29,7 +29,7 @@ public sealed class DeprecationProperties
         (4, s_words.Array[0, 16].Select(words => string.Concat(words))),
         (1, s_char.Array[0, 40 * 1024].Select(chars => new string(chars))));
 
-    private static void Sample<T>(Gen<T> gen, Action<T> property) => gen.Sample(property, seed: Seed, iter: Iterations, threads: 1);
+    private static void Sample<T>(Gen<T> gen, Action<T> property) => gen.Check(property, Iterations);
 
     [Fact]
     public void Any_text_is_a_deprecation_date_or_ignored() =>
