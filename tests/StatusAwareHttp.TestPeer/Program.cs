@@ -15,6 +15,7 @@
 // SQLite (StatusAwareHttp.Sqlite), on the file <file>, with the test client's name "test":
 // get              <file> <url>                                   #status, #age ("-" without Age), #cache-status, #body
 // get-range        <file> <url> <range>                           #status, #content-range, #cache-status, #sha256 of the body
+// download         <file> <url> <path>                            #length, #fetched, #start (DownloadResult), #sha256 of the file
 // write            <file> <base url> <prefix> <count> <writers>   #ready, then on a line of stdin: #failed
 // churn            <file> <bytes>                                 #ready after the first write, then writes until killed
 // lifetime         <file> <base url> <using|await-using|host|return|exit>   #fetch-ms
@@ -43,7 +44,7 @@ return mode switch
     "distributed-get" => await DistributedGetMode.RunAsync(rest),
     "distributed-lines" => await DistributedLinesMode.RunAsync(rest),
     "lifecycle" => await LifecycleMode.RunAsync(rest),
-    "get" or "query" or "get-range" or "write" or "churn" or "lifetime" or "hold" or "dispose-held" or "post-churn" => await SqliteJobs.RunAsync(mode, rest),
+    "get" or "query" or "get-range" or "download" or "write" or "churn" or "lifetime" or "hold" or "dispose-held" or "post-churn" => await SqliteJobs.RunAsync(mode, rest),
     "farm" or "exit" => await RedisModes.RunAsync(mode, rest),
     _ => await UnknownAsync(mode),
 };

@@ -52,4 +52,8 @@ internal static partial class Log
     [LoggerMessage(712, LogLevel.Warning,
         "The HTTP cache file '{Path}' of client '{ClientName}' failed to {Operation} twice ({Reason}); that call was skipped. The file stays in use while most calls on it succeed.")]
     public static partial void CallFailed(ILogger logger, Exception exception, string path, string clientName, string operation, string reason);
+
+    [LoggerMessage(713, LogLevel.Warning,
+        "A stored body in the HTTP cache file of client '{ClientName}' does not match the digest kept with it (torn or changed on disk); removed the entry, treating it as a miss.")]
+    public static partial void BodyMismatch(ILogger logger, string clientName);
 }

@@ -22,7 +22,7 @@ internal static class SqliteSchema
     /// header fields and times rewrites its row and never that body; a smaller body stays in the variant's row (one
     /// lookup less on a read; a 304 rewrites it with the row, in the page it rewrites anyway). A key's size may change
     /// in place (a trigger keeps the total). 4: each variant keeps its body's digest (<c>digest</c>, see
-    /// <c>BodyChunks</c>: a SHA-256 per 64 KiB chunk), checked when the body is read; a row written before has
+    /// <see cref="BodyChunks"/>: a SHA-256 per 64 KiB chunk), checked when the body is read; a row written before has
     /// none (<c>NULL</c>) and is read unchecked. 5: the index of keys by tag (<see cref="TagIndex"/>).
     /// </summary>
     public const int Version = 5;

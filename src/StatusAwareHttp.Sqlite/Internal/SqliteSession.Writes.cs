@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 
 namespace StatusAwareHttp.Sqlite.Internal;
@@ -261,7 +262,10 @@ internal sealed partial class SqliteSession
         var inserted = write.Variants ?? [];
         for (var i = 0; i < inserted.Length; i++)
         {
-            InsertVariant(keyId, i, inserted[i]);
+            if (Loadable(inserted[i]))
+            {
+                InsertVariant(keyId, i, inserted[i]);
+            }
         }
 
         Tag(keyId, write.Tags, replace: false);
@@ -274,20 +278,31 @@ internal sealed partial class SqliteSession
     /// </summary>
     private void UpdateInPlace(long keyId, SqlitePendingWrite write, EncodedVariant[] variants)
     {
-        List<(long Id, long Length, int Position, bool Apart)> stored = [];
+        List<(long Id, long Length, int Position, bool Apart, byte[]? Digest)> stored = [];
         _variantsOfKey.Parameters[0].Value = keyId;
         using (var reader = _variantsOfKey.ExecuteReader())
         {
             while (reader.Read())
             {
-                stored.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2), reader.GetInt64(3) != 0));
+                stored.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2), reader.GetInt64(3) != 0, reader.IsDBNull(4) ? null : reader.GetFieldValue<byte[]>(4)));
             }
         }
 
         for (var i = 0; i < variants.Length; i++)
         {
             var length = variants[i].Entry.Body.Length;
-            var match = stored.FindIndex(v => v.Length == length);
+
+            // A body read from this file and never loaded (a 304's update of a large entry) is the stored one whose
+            // digest it carries: matched without reading either.
+            var match = MemoryMarshal.TryGetMemoryManager<byte, SqliteDeferredBody>(variants[i].Entry.Body, out var deferred)
+                ? stored.FindIndex(v => v.Length == length && v.Digest is { } d && d.AsSpan().SequenceEqual(deferred.Digest))
+                : -1;
+            if (match < 0 && !Loadable(variants[i]))
+            {
+                continue;
+            }
+
+            match = match >= 0 ? match : stored.FindIndex(v => v.Length == length);
             while (match >= 0 && !BodyEquals(stored[match].Id, stored[match].Apart, variants[i].Entry.Body.Span))
             {
                 match = match + 1 < stored.Count ? stored.FindIndex(match + 1, v => v.Length == length) : -1;
@@ -303,7 +318,7 @@ internal sealed partial class SqliteSession
             stored.RemoveAt(match);
         }
 
-        foreach (var (gone, _, _, _) in stored)
+        foreach (var (gone, _, _, _, _) in stored)
         {
             _deleteVariant.Parameters[0].Value = gone;
             _deleteVariant.ExecuteNonQuery();
@@ -317,6 +332,10 @@ internal sealed partial class SqliteSession
         p[4].Value = write.Time;
         _updateKey.ExecuteNonQuery();
     }
+
+    /// <summary>Whether the variant's body can be written: a deferred one is loaded first (false when it cannot be read: the variant is dropped).</summary>
+    private static bool Loadable(EncodedVariant variant) =>
+        !MemoryMarshal.TryGetMemoryManager<byte, HttpCacheDeferredBody>(variant.Entry.Body, out var deferred) || deferred.TryLoad();
 
     private SqliteCommand Command(string sql, params (string Name, long Value)[] parameters)
     {

@@ -14,6 +14,9 @@ internal sealed partial class SqliteSession : IDisposable
     /// <summary>Bodies larger than this are written and read in chunks of this size, never bound as one parameter.</summary>
     public const int StreamThreshold = 64 * 1024;
 
+    /// <summary>Checked bodies over this size are read only when used, and a range of them reads only its chunks (<see cref="SqliteDeferredBody"/>).</summary>
+    public const int DeferredBodyBytes = 256 * 1024;
+
     /// <summary>A variant's bytes beyond its body and header text (row, index and page overhead).</summary>
     public const int RowOverhead = 128;
 
@@ -44,7 +47,7 @@ internal sealed partial class SqliteSession : IDisposable
             "SELECT v.id, v.status, v.request_time, v.response_time, v.headers, v.vary, "
             + "CASE WHEN v.apart THEN length(b.body) ELSE length(v.body) END, "
             + $"CASE WHEN v.apart THEN (CASE WHEN length(b.body) <= {StreamThreshold} THEN b.body END) "
-            + $"ELSE (CASE WHEN length(v.body) <= {StreamThreshold} THEN v.body END) END, v.apart "
+            + $"ELSE (CASE WHEN length(v.body) <= {StreamThreshold} THEN v.body END) END, v.apart, v.digest "
             + "FROM http_cache_keys k JOIN http_cache_variants v ON v.key_id = k.id LEFT JOIN http_cache_bodies b ON v.apart AND b.id = v.id "
             + "WHERE k.partition = $p AND k.key = $k ORDER BY v.position",
             "$p", "$k");
@@ -54,13 +57,13 @@ internal sealed partial class SqliteSession : IDisposable
             "INSERT INTO http_cache_keys(partition, key, expires, last_access, size, time, removed) VALUES ($p, $k, $e, $a, $s, $t, $r) RETURNING id",
             "$p", "$k", "$e", "$a", "$s", "$t", "$r");
         _insertVariant = Prepare(
-            "INSERT INTO http_cache_variants(key_id, position, status, request_time, response_time, headers, vary, body, apart) "
-            + "VALUES ($key, $pos, $st, $rq, $rs, $h, $v, $b, $a) RETURNING id",
-            "$key", "$pos", "$st", "$rq", "$rs", "$h", "$v", "$b", "$a");
+            "INSERT INTO http_cache_variants(key_id, position, status, request_time, response_time, headers, vary, body, apart, digest) "
+            + "VALUES ($key, $pos, $st, $rq, $rs, $h, $v, $b, $a, $d) RETURNING id",
+            "$key", "$pos", "$st", "$rq", "$rs", "$h", "$v", "$b", "$a", "$d");
         _insertBody = Prepare(
             "INSERT INTO http_cache_bodies(id, body) VALUES ($id, CASE WHEN $b IS NULL THEN zeroblob($n) ELSE $b END)", "$id", "$b", "$n");
         _variantsOfKey = Prepare(
-            "SELECT v.id, CASE WHEN v.apart THEN length(b.body) ELSE length(v.body) END, v.position, v.apart "
+            "SELECT v.id, CASE WHEN v.apart THEN length(b.body) ELSE length(v.body) END, v.position, v.apart, v.digest "
             + "FROM http_cache_variants v LEFT JOIN http_cache_bodies b ON v.apart AND b.id = v.id WHERE v.key_id = $key", "$key");
         _updateVariant = Prepare(
             "UPDATE http_cache_variants SET status = $st, request_time = $rq, response_time = $rs, headers = $h, vary = $v WHERE id = $id",
@@ -83,11 +86,16 @@ internal sealed partial class SqliteSession : IDisposable
 
     /// <summary>
     /// The variants stored under the key, most recent last, each marked with <paramref name="detail"/> (where it came
-    /// from, for <c>Cache-Status</c>); <see langword="null"/> when none, or when one is unreadable.
+    /// from, for <c>Cache-Status</c>); <see langword="null"/> when none, or when one is unreadable (<paramref name="fault"/>
+    /// says why: its columns, or a body that does not match its digest, RFC 9530's check kept on disk).
     /// </summary>
-    public List<HttpCacheEntry>? Read(string partition, string key, string? detail, out bool unreadable)
+    /// <remarks>
+    /// With <paramref name="deferTo"/>, a checked body over <see cref="DeferredBodyBytes"/> is not read: it is a
+    /// <see cref="SqliteDeferredBody"/> that reads the chunks it is asked for when it is used.
+    /// </remarks>
+    public List<HttpCacheEntry>? Read(string partition, string key, string? detail, out SqliteReadFault fault, SqliteHttpCacheStore? deferTo = null)
     {
-        unreadable = false;
+        fault = SqliteReadFault.None;
         _select.Parameters[0].Value = partition;
         _select.Parameters[1].Value = key;
         List<HttpCacheEntry>? entries = null;
@@ -100,23 +108,44 @@ internal sealed partial class SqliteSession : IDisposable
                 || !EntryColumns.TryReadVary(reader.GetFieldValue<byte[]>(5), out var vary)
                 || reader.GetInt32(1) is < 100 or > 999)
             {
-                unreadable = true;
+                fault = SqliteReadFault.Unreadable;
                 return null;
             }
 
             var length = reader.GetInt64(6);
-            var body = reader.IsDBNull(7) ? ReadBlob(reader.GetInt64(0), length, reader.GetInt64(8) != 0) : reader.GetFieldValue<byte[]>(7);
-            (entries ??= []).Add(new HttpCacheEntry(
-                reader.GetInt32(1),
-                headers,
-                body,
-                new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero),
-                new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero),
-                vary) { StoreDetail = detail });
+            var digest = reader.IsDBNull(9) ? null : reader.GetFieldValue<byte[]>(9);
+            if (digest is not null && !BodyChunks.Fits(digest, length))
+            {
+                fault = SqliteReadFault.DigestMismatch;
+                return null;
+            }
+
+            if (deferTo is not null && digest is not null && length > DeferredBodyBytes)
+            {
+                entries ??= [];
+                entries.Add(Entry(reader, headers, vary, new SqliteDeferredBody(deferTo, key, reader.GetInt64(0), reader.GetInt64(8) != 0, (int)length, digest).Memory, detail));
+                continue;
+            }
+
+            // A large body is read (and checked) chunk by chunk; a small one comes with the row and is checked whole.
+            var body = reader.IsDBNull(7) ? ReadBlob(reader.GetInt64(0), length, reader.GetInt64(8) != 0, digest) : reader.GetFieldValue<byte[]>(7);
+            if (body is null || (!reader.IsDBNull(7) && digest is not null && !BodyChunks.Check(digest, body)))
+            {
+                fault = SqliteReadFault.DigestMismatch;
+                return null;
+            }
+
+            (entries ??= []).Add(Entry(reader, headers, vary, body, detail));
         }
 
         return entries;
     }
+
+    private static HttpCacheEntry Entry(SqliteDataReader reader, KeyValuePair<string, string>[] headers, KeyValuePair<string, string?>[] vary, ReadOnlyMemory<byte> body, string? detail) =>
+        new(reader.GetInt32(1), headers, body, new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero), new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero), vary)
+        {
+            StoreDetail = detail,
+        };
 
     public long Total() => (long)_total.ExecuteScalar()!;
 
@@ -126,6 +155,8 @@ internal sealed partial class SqliteSession : IDisposable
         {
             command.Dispose();
         }
+
+        _bodyOf?.Dispose();
 
         Connection.Dispose();
     }
@@ -156,6 +187,7 @@ internal sealed partial class SqliteSession : IDisposable
         var apart = body.Length > SqliteSchema.InlineBodyBytes;
         p[7].Value = apart ? Array.Empty<byte>() : WholeArray(body);
         p[8].Value = apart ? 1 : 0;
+        p[9].Value = MemoryMarshal.TryGetMemoryManager<byte, SqliteDeferredBody>(body, out var deferred) ? deferred.Digest : BodyChunks.Compute(body.Span);
         var rowId = (long)_insertVariant.ExecuteScalar()!;
         if (!apart)
         {
@@ -235,22 +267,44 @@ internal sealed partial class SqliteSession : IDisposable
         }
     }
 
-    private byte[] ReadBlob(long rowId, long length, bool apart)
+    /// <summary>The body read in chunks; each checked against its digest when there is one (null when one does not match).</summary>
+    private byte[]? ReadBlob(long rowId, long length, bool apart, byte[]? digest)
     {
         var body = GC.AllocateUninitializedArray<byte>(checked((int)length));
         using var blob = new SqliteBlob(Connection, apart ? BodiesTable : VariantsTable, "body", rowId, readOnly: true);
         for (var offset = 0; offset < body.Length;)
         {
-            var read = blob.Read(body, offset, Math.Min(StreamThreshold, body.Length - offset));
-            if (read == 0)
+            var count = Math.Min(BodyChunks.ChunkBytes, body.Length - offset);
+            if (!ReadExactly(blob, body.AsSpan(offset, count)))
             {
                 throw new EndOfStreamException("The stored body is shorter than its length.");
             }
 
-            offset += read;
+            if (digest is not null && !BodyChunks.Check(digest, offset / BodyChunks.ChunkBytes, body.AsSpan(offset, count)))
+            {
+                return null;
+            }
+
+            offset += count;
         }
 
         return body;
+    }
+
+    private static bool ReadExactly(SqliteBlob blob, Span<byte> destination)
+    {
+        while (!destination.IsEmpty)
+        {
+            var read = blob.Read(destination);
+            if (read == 0)
+            {
+                return false;
+            }
+
+            destination = destination[read..];
+        }
+
+        return true;
     }
 
     private static byte[] WholeArray(ReadOnlyMemory<byte> body) =>

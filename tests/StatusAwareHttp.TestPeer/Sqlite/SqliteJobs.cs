@@ -46,6 +46,9 @@ internal static class SqliteJobs
             case "get-range":
                 await GetRangeAsync(client, new Uri(args[1]), args[2]);
                 return 0;
+            case "download":
+                await DownloadAsync(client, new Uri(args[1]), args[2]);
+                return 0;
             case "write":
                 await WriteAsync(client, store, new Uri(args[1]), args[2], int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture));
                 return 0;
@@ -56,6 +59,17 @@ internal static class SqliteJobs
                 await Console.Error.WriteLineAsync($"unknown job '{job}'");
                 return 2;
         }
+    }
+
+    /// <summary>DownloadToFileAsync to <paramref name="path"/> (resumed when a download there was cut); says the file's length and SHA-256, and the bytes fetched.</summary>
+    private static async Task DownloadAsync(HttpClient client, Uri url, string path)
+    {
+        var result = await client.DownloadToFileAsync(url, path, new DownloadOptions { MaxRetries = 0 });
+        PeerOutput.Say("length", result.Length);
+        PeerOutput.Say("fetched", result.BytesFetched);
+        PeerOutput.Say("start", result.StartOffset);
+        await using var file = File.OpenRead(path);
+        PeerOutput.Say("sha256", Convert.ToHexString(await System.Security.Cryptography.SHA256.HashDataAsync(file)));
     }
 
     /// <summary>One GET; says its status, Age ("-" without one), Cache-Status ("-" without one) and body.</summary>

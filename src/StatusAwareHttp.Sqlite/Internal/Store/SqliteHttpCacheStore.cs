@@ -116,17 +116,16 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var unreadable = false;
+        var fault = SqliteReadFault.None;
         var entries = Run("read", session =>
         {
-            var read = session.Read(_clientName, key, DiskDetail, out var bad);
-            unreadable = bad;
+            var read = session.Read(_clientName, key, DiskDetail, out var bad, deferTo: this);
+            fault = bad;
             return read;
         }, null, _closing.Token);
-        if (unreadable)
+        if (fault != SqliteReadFault.None)
         {
-            Log.EntryUnreadable(_logger, _clientName);
-            _ = RemoveAsync(key, CancellationToken.None).AsTask();
+            Unreadable(key, fault);
             return new((IReadOnlyList<HttpCacheEntry>?)null);
         }
 
@@ -135,6 +134,7 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
             return new((IReadOnlyList<HttpCacheEntry>?)null);
         }
 
+        CountRead(entries);
         Touch(key);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
@@ -149,6 +149,24 @@ internal sealed partial class SqliteHttpCacheStore : IHttpCacheStore, IDisposabl
         }
 
         return new(entries);
+    }
+
+    /// <summary>
+    /// An entry that cannot be used (its columns unreadable, or a body that does not match its digest): a warning, and
+    /// the key removed, so the next request goes to the origin and stores it anew. Never the key itself (it holds the URI).
+    /// </summary>
+    private void Unreadable(string key, SqliteReadFault fault)
+    {
+        if (fault == SqliteReadFault.DigestMismatch)
+        {
+            Log.BodyMismatch(_logger, _clientName);
+        }
+        else
+        {
+            Log.EntryUnreadable(_logger, _clientName);
+        }
+
+        _ = RemoveAsync(key, CancellationToken.None).AsTask();
     }
 
     public ValueTask SetAsync(string key, IReadOnlyList<HttpCacheEntry> entries, TimeSpan? timeToLive, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using StatusAwareHttp.Internal;
 
 namespace StatusAwareHttp.Caching.Internal;
 
@@ -22,13 +23,15 @@ internal sealed partial class CachingHandler
         var lookup = new CacheLookup(request, uri, CacheHeaders.ReadRequestDirectives(request.Headers), over);
         var key = _context.Keys.ForGet(uri, request.Headers);
         var variants = await _variants.ReadAsync(key, uri, cancellationToken).ConfigureAwait(false);
-        var entry = _variants.Select(key, uri, ref variants, request.Headers);
+        // A body its store reads only when used is not loaded: a range served from storage reads only its bytes.
+        var entry = _variants.Select(key, uri, ref variants, request.Headers, loadBody: false);
         PartSet? parts = null;
         if (entry is not null)
         {
             var now = _context.Time.GetUtcNow();
             var decision = CacheStrategy.Decide(entry, lookup.Directives, now, _context.Heuristic);
             var fields = entry.Parsed;
+            var readable = true;
             if (PartEntries.TryRead(entry, out parts))
             {
                 if (decision.Action is LookupAction.Fresh or LookupAction.ServeStale
@@ -42,10 +45,18 @@ internal sealed partial class CachingHandler
 
                     if (parts.TrySlice(wanted.First, wanted.Last, out var held))
                     {
-                        return _answers.RangeHit(entry, request, uri, decision, wanted, held);
-                    }
+                        if (StoredBodies.TryRead(held, out var bytes))
+                        {
+                            return _answers.RangeHit(entry, request, uri, decision, wanted, bytes);
+                        }
 
-                    if (await FetchMissingAsync(lookup, key, variants, entry, parts, wanted, async, cancellationToken).ConfigureAwait(false) is { } combined)
+                        readable = false;
+                    }
+                    else if (!StoredBodies.TryLoad(entry))
+                    {
+                        readable = false;
+                    }
+                    else if (await FetchMissingAsync(lookup, key, variants, entry, parts, wanted, async, cancellationToken).ConfigureAwait(false) is { } combined)
                     {
                         return combined;
                     }
@@ -56,13 +67,23 @@ internal sealed partial class CachingHandler
                 var answer = RangeRequests.Decide(range, ifRange, entry.StatusCode, fields.ETag, fields.LastModified, fields.Date, entry.Body.Length, now);
                 switch (answer.Action)
                 {
-                    case RangeAction.Whole:
+                    case RangeAction.Whole when StoredBodies.TryLoad(entry):
                         return ServeHit(lookup, entry, decision);
-                    case RangeAction.Partial:
-                        return _answers.RangeHit(entry, request, uri, decision, answer, entry.Body.Slice((int)answer.First, (int)answer.Count));
+                    case RangeAction.Partial when StoredBodies.TryRead(entry.Body.Slice((int)answer.First, (int)answer.Count), out var bytes):
+                        return _answers.RangeHit(entry, request, uri, decision, answer, bytes);
                     case RangeAction.Unsatisfiable:
                         return _answers.RangeHit(entry, request, uri, decision, answer, default);
+                    case RangeAction.Whole or RangeAction.Partial:
+                        readable = false;
+                        break;
                 }
+            }
+
+            // Stored parts are combined with what the origin sends: their bytes are needed whole. A stored body that
+            // cannot be read back (its store found it damaged and removed it, or it changed meanwhile) is a miss.
+            if (!readable || (parts is not null && !StoredBodies.TryLoad(entry)))
+            {
+                (entry, parts, variants) = (null, null, null);
             }
         }
 
@@ -202,7 +223,7 @@ internal sealed partial class CachingHandler
 
         await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        if (bytes.Length != part.Count)
+        if (bytes.Length != part.Count || !PartMatchesDigest(lookup, response, bytes))
         {
             return null;
         }
@@ -237,6 +258,34 @@ internal sealed partial class CachingHandler
         {
             var entry = OriginAnswers.NewEntry(lines, fields, body, requestTime, responseTime, CacheVary.Values(fields.VaryNames, RequestSnapshot.Take(lookup.Request.Headers)));
             await _variants.StoreAsync(key, lookup.Uri, variants, entry, replacing: stored).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// RFC 9530 §2: a part that carries <c>Content-Digest</c> is checked before it is stored; one that does not match is
+    /// not stored, and its reader gets the bytes received and then an <see cref="IOException"/> naming the digest, as
+    /// for a 200 (the response's content is replaced by one that ends so).
+    /// </summary>
+    private bool PartMatchesDigest(CacheLookup lookup, HttpResponseMessage response, byte[] bytes)
+    {
+        if (!_context.Options.VerifyDigests || Digests.Internal.BodyDigest.ForContent(response) is not { } check)
+        {
+            return true;
+        }
+
+        using (check)
+        {
+            check.Append(bytes);
+            if (check.Mismatch() is not { } wrong)
+            {
+                return true;
+            }
+
+            Digests.Internal.Log.CachedBodyMismatch(_context.Logger, UriRedaction.Redact(lookup.Uri), wrong.ToString());
+            var original = response.Content;
+            response.Content = new Digests.Internal.MismatchedBodyContent(original, bytes, new Digests.Internal.DigestMismatchException(wrong, "a partial response (206)"));
+            original.Dispose();
+            return false;
         }
     }
 

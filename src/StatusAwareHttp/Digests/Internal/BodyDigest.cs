@@ -41,6 +41,14 @@ internal sealed class BodyDigest : IDisposable
     public static BodyDigest? ForWholeBody(HttpResponseMessage response) => For(response, ContentAndRepresentation);
 
 
+    /// <summary>
+    /// The check of a part's (206) bytes: <c>Content-Digest</c> only (RFC 9530 §2: the digest of the content, here the
+    /// part); a <c>Repr-Digest</c> on a 206 digests the whole representation (§3), which one part cannot be checked against.
+    /// </summary>
+    public static BodyDigest? ForContent(HttpResponseMessage response) => For(response, ContentOnly);
+
+    private static readonly string[] ContentOnly = [DigestFields.ContentDigest];
+
     /// <summary>The check of a <c>Repr-Digest</c> value as kept (several lines joined by commas); null when it announces none checked here.</summary>
     public static BodyDigest? FromReprDigest(string value)
     {

@@ -27,6 +27,12 @@ internal interface ISharedBodyOwner
     /// <summary>Stores the whole body (called before any reader sees its end); its failures are its own to log.</summary>
     ValueTask StoreAsync(byte[] body);
 
+    /// <summary>
+    /// The origin failed after <paramref name="received"/>, the start of a body of <paramref name="length"/> bytes: kept
+    /// as a part when it may be (RFC 9111 §3.3); its failures are its own to log.
+    /// </summary>
+    ValueTask StoreStartAsync(byte[] received, long length);
+
     /// <summary>Called once, when no more readers may join: complete, failed, abandoned or too large.</summary>
     void Ended(BodyEnd end);
 }
@@ -353,6 +359,19 @@ internal sealed class SharedBody
             {
                 var body = _count == _buffer.Length ? _buffer : _buffer.AsSpan(0, _count).ToArray();
                 await _owner.StoreAsync(body).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+            }
+        }
+
+        else if (!completed && error is not null && _storing && _digest is null && _start == 0 && _count > 0 && ContentLength is { } whole && _count < whole)
+        {
+            // RFC 9111 §3.3: the origin failed part-way; what arrived is the start of the representation, kept as a
+            // part when it may be (a digest of the whole could not be checked: never kept then).
+            try
+            {
+                await _owner.StoreStartAsync(_buffer.AsSpan(0, _count).ToArray(), whole).ConfigureAwait(false);
             }
             catch (Exception)
             {

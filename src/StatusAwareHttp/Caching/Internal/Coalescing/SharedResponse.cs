@@ -61,6 +61,24 @@ internal sealed class SharedResponse : ISharedBodyOwner
         return _context.Variants.StoreAsync(exchange.Key, exchange.Uri, exchange.Variants, entry, replacing: exchange.Stale);
     }
 
+    /// <summary>
+    /// RFC 9111 §3.3: the start of a 200 the origin cut, kept as a part of its representation (as a 206 of bytes
+    /// 0 to n-1 would be) when the response has a strong validator (§3.4) and there is no stored response it would
+    /// replace; never over one. Another download or range request then fetches only the rest.
+    /// </summary>
+    public ValueTask StoreStartAsync(byte[] received, long length)
+    {
+        var exchange = _exchange;
+        if (StatusCode != HttpStatusCode.OK || exchange.Request.Method != HttpMethod.Get || exchange.Stale is not null || PartialRules.StrongValidator(Parsed) is null)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var parts = PartSet.Of(new ContentRange(0, received.Length - 1, length), received);
+        var entry = PartEntries.Make(Headers, null, parts, exchange.RequestTime, _responseTime, VaryValues);
+        return _context.Variants.StoreAsync(exchange.Key, exchange.Uri, exchange.Variants, entry, replacing: null);
+    }
+
     /// <summary>The body ended: its flight ends (declined for any request still to come).</summary>
     public void Ended(BodyEnd end)
     {

@@ -63,7 +63,12 @@ internal sealed class CacheVariants
     /// The stored response to use for the request (§4.1); an unreadable entry makes the whole key a miss and is removed
     /// (by the caller when it passes no <paramref name="key"/>: <paramref name="variants"/> is then set to null).
     /// </summary>
-    public HttpCacheEntry? Select(string? key, Uri uri, ref IReadOnlyList<HttpCacheEntry>? variants, HttpRequestHeaders headers)
+    /// <remarks>
+    /// A body its store reads only when used (<see cref="HttpCacheDeferredBody"/>) is loaded here unless
+    /// <paramref name="loadBody"/> is false (a range request reads only its bytes); one that cannot be read back (its
+    /// store found it damaged and removed it, or it changed meanwhile) is a miss, never a wrong answer.
+    /// </remarks>
+    public HttpCacheEntry? Select(string? key, Uri uri, ref IReadOnlyList<HttpCacheEntry>? variants, HttpRequestHeaders headers, bool loadBody = true)
     {
         if (variants is null)
         {
@@ -80,7 +85,14 @@ internal sealed class CacheVariants
 
             if (unreadable is null)
             {
-                return CacheVary.Select(variants, headers);
+                var selected = CacheVary.Select(variants, headers);
+                if (selected is null || !loadBody || StoredBodies.TryLoad(selected))
+                {
+                    return selected;
+                }
+
+                variants = null;
+                return null;
             }
         }
         catch (Exception ex)
