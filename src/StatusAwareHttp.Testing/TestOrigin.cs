@@ -24,7 +24,7 @@ namespace StatusAwareHttp.Testing;
 /// origin.Map("/items", TestRepresentation.Json("[1,2]", cacheControl: "max-age=60"));
 /// using var client = origin.CreateClient();
 /// </code></example>
-public sealed class TestOrigin : IAsyncDisposable
+public sealed class TestOrigin : IAsyncDisposable, IDisposable
 {
     private readonly ConcurrentDictionary<string, TestRoute> _routes = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<ReceivedRequest> _requests = new();
@@ -167,14 +167,27 @@ public sealed class TestOrigin : IAsyncDisposable
     /// <exception cref="HarReplayException">A recording is replayed (<see cref="HarReplayExtensions.Replay"/>) and a request matched none of its requests (thrown after the origin stopped).</exception>
     public async ValueTask DisposeAsync()
     {
-        if (_app is { } app)
+        if (Interlocked.Exchange(ref _app, null) is { } app)
         {
-            _app = null;
             await app.StopAsync().ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
         }
 
         (Fallback as HarReplay)?.VerifyOnDispose(); // a replayed recording fails the test that sent it an unmatched request
+    }
+
+    /// <summary>Stops the origin, as <see cref="DisposeAsync"/> does, for a <c>using var origin</c> without <c>await</c>.</summary>
+    /// <exception cref="HarReplayException">A recording is replayed (<see cref="HarReplayExtensions.Replay"/>) and a request matched none of its requests (thrown after the origin stopped).</exception>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _app, null) is { } app)
+        {
+            // Kestrel has no synchronous stop; its tasks do not need the caller's context, so waiting here cannot deadlock.
+            app.StopAsync().GetAwaiter().GetResult();
+            ((IDisposable)app).Dispose();
+        }
+
+        (Fallback as HarReplay)?.VerifyOnDispose();
     }
 
     internal TestRoute? Find(string path) => _routes.TryGetValue(path, out var route) ? route : null;

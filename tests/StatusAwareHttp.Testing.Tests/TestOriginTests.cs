@@ -101,4 +101,20 @@ public sealed class TestOriginTests
         Assert.Equal(TimeSpan.FromSeconds(99), response.Headers.CacheControl?.MaxAge);
         Assert.Equal("2", response.Headers.GetValues("X-Extra").Single());
     }
+
+    [Fact]
+    public async Task A_using_var_origin_is_stopped_by_the_synchronous_Dispose()
+    {
+        using var client = new HttpClient();
+        Uri address;
+        using (var origin = await TestOrigin.StartAsync())
+        {
+            origin.Map("/a", TestRepresentation.Text("a"));
+            address = origin.Url("/a");
+            Assert.Equal("a", await client.GetStringAsync(address));
+        }
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(address));
+    }
+
 }

@@ -68,6 +68,36 @@ public sealed class HarRecorderTests
     }
 
     [Fact]
+    public async Task The_synchronous_Send_is_recorded_as_SendAsync_is_and_both_bodies_still_reach_their_readers()
+    {
+        var clock = new FakeTimeProvider(s_start);
+        await using var origin = await LiveOrigin.StartAsync(clock);
+        var recorder = new HarRecorder(new HarRecorderOptions { TimeProvider = clock });
+        using var client = new HttpClient(StatusAwareHttpHandler.Create(
+            recorder.CreateHandler(new SocketsHttpHandler()), services: new StatusAwareHttpHandlerServices { TimeProvider = clock }))
+        {
+            BaseAddress = origin.BaseAddress,
+        };
+
+        using var ranged = new HttpRequestMessage(HttpMethod.Get, "doc");
+        ranged.Headers.Range = new RangeHeaderValue(0, 3);
+        using var response = client.Send(ranged);
+        using var posted = new HttpRequestMessage(HttpMethod.Post, "doc") { Content = new StreamContent(new MemoryStream("posted"u8.ToArray())) };
+        using var answer = client.Send(posted);
+
+        Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+        Assert.Equal("0123", await response.Content.ReadAsStringAsync());
+        var exchanges = recorder.ToRecording().Exchanges;
+        Assert.Equal(2, exchanges.Count);
+        Assert.Equal(206, exchanges[0].Status);
+        Assert.Equal("bytes=0-3", exchanges[0].RequestHeader("Range"));
+        Assert.Equal("0123", Encoding.UTF8.GetString(exchanges[0].ResponseBody));
+        Assert.Equal("POST", exchanges[1].Method);
+        Assert.Equal("posted", Encoding.UTF8.GetString(exchanges[1].RequestBody!));
+        Assert.Equal((int)answer.StatusCode, exchanges[1].Status);
+    }
+
+    [Fact]
     public async Task Each_retry_is_recorded_as_the_origin_answered_it()
     {
         var clock = new TestClock(s_start);
