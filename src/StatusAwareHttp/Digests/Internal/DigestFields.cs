@@ -105,21 +105,15 @@ internal static class DigestFields
                 found.Add(new ExpectedDigest(field, known, bytes));
             }
 
-            reader.SkipOptionalWhitespace();
-            if (reader.AtEnd)
-            {
-                break;
-            }
-
-            if (!reader.Take(','))
+            // §4.2.1: the end, or a comma and another member; anything else, or a trailing comma, fails parsing.
+            if (!reader.TryNextMember(out var ended))
             {
                 return false;
             }
 
-            reader.SkipOptionalWhitespace();
-            if (reader.AtEnd)
+            if (ended)
             {
-                return false; // a trailing comma fails parsing
+                break;
             }
         }
 

@@ -109,22 +109,15 @@ internal static class CacheGroupFields
                 }
             }
 
-            reader.SkipOptionalWhitespace();
-            if (reader.AtEnd)
+            // §4.2.1: the end, or a comma and another member; anything else, or a trailing comma, fails parsing.
+            if (!reader.TryNextMember(out var ended))
+            {
+                return null;
+            }
+
+            if (ended)
             {
                 break;
-            }
-
-            if (!reader.Take(','))
-            {
-                return null;
-            }
-
-            reader.SkipOptionalWhitespace();
-            if (reader.AtEnd)
-            {
-                // §4.2.1: a trailing comma fails parsing.
-                return null;
             }
         }
 

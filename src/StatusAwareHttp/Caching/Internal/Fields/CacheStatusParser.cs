@@ -35,22 +35,15 @@ internal static class CacheStatusParser
                 return null;
             }
 
-            reader.SkipOptionalWhitespace();
-            if (reader.AtEnd)
+            // §4.2.1: the end, or a comma and another member; anything else, or a trailing comma, fails parsing.
+            if (!reader.TryNextMember(out var ended))
+            {
+                return null;
+            }
+
+            if (ended)
             {
                 break;
-            }
-
-            // A comma and another member: anything else, or a trailing comma, fails the whole list.
-            if (!reader.Take(','))
-            {
-                return null;
-            }
-
-            reader.SkipOptionalWhitespace();
-            if (reader.AtEnd)
-            {
-                return null;
             }
         }
 

@@ -67,6 +67,28 @@ internal ref struct StructuredFieldReader
         }
     }
 
+    /// <summary>
+    /// §4.2.1 and §4.2.2, after a list or dictionary member: OWS, then the end of the field (<paramref name="ended"/>) or
+    /// a comma, OWS and another member to read. False where parsing fails: anything else, or a trailing comma.
+    /// </summary>
+    public bool TryNextMember(out bool ended)
+    {
+        SkipOptionalWhitespace();
+        ended = AtEnd;
+        if (ended)
+        {
+            return true;
+        }
+
+        if (!Take(','))
+        {
+            return false;
+        }
+
+        SkipOptionalWhitespace();
+        return !AtEnd;
+    }
+
     /// <summary>§4.2.1.1: an item's bare item, or a whole inner list with its items' parameters (kind <see cref="StructuredItemKind.InnerList"/>).</summary>
     public bool ReadItemOrInnerList(out StructuredItem item)
     {

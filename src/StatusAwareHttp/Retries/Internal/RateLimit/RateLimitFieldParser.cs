@@ -80,22 +80,15 @@ internal static class RateLimitFieldParser
                 return false;
             }
 
-            reader.SkipOptionalWhitespace();
-            if (reader.AtEnd)
+            // §4.2.1: the end, or a comma and another member; anything else, or a trailing comma, fails parsing.
+            if (!reader.TryNextMember(out var ended))
+            {
+                return false;
+            }
+
+            if (ended)
             {
                 return true;
-            }
-
-            if (!reader.Take(','))
-            {
-                return false;
-            }
-
-            reader.SkipOptionalWhitespace();
-            if (reader.AtEnd)
-            {
-                // §4.2.1: a trailing comma fails parsing.
-                return false;
             }
         }
     }
